@@ -1,0 +1,32 @@
+"""saidwhat: who said what, when, through whom, and who disputes it, in news text.
+
+    >>> import saidwhat
+    >>> record = saidwhat.extract("“We will appeal,” the mayor's spokeswoman, Ana Ruiz, said on Monday.")
+    >>> [(a.source.text, a.cue.text, a.content.text) for a in record.attributions]
+
+Every span in a :class:`Record` is a character range of the input text as given.
+"""
+from __future__ import annotations
+
+from .errors import SaidwhatError
+from .extraction import Failure, Pipeline
+from .record import Article, Attribution, Record, Speaker
+
+__all__ = ["extract", "Pipeline", "Record", "Article", "Attribution", "Speaker", "Failure",
+           "SaidwhatError", "__version__"]
+__version__ = "0.1.0"
+
+_default: Pipeline | None = None
+
+
+def extract(text: str, *, title: str | None = None, url: str | None = None,
+            published: str | None = None) -> Record:
+    """Extract one article's record with a shared, lazily loaded :class:`Pipeline`.
+
+    ``published`` (``YYYY-MM-DD``) anchors relative dates ("said on Sunday").
+    Raises :class:`SaidwhatError` for empty, binary, oversized or non-English text.
+    """
+    global _default
+    if _default is None:
+        _default = Pipeline()
+    return _default.extract(text, title=title, url=url, published=published)

@@ -1,0 +1,208 @@
+"""Assemble attributions on a parsed document: cue, then content, then source.
+
+Works on token indices of the parsed (repaired) text; :mod:`saidwhat.extraction` maps the result
+to character spans of the input. Document-level constraints applied here: a token belongs to the
+content of at most one cue at the same depth; a cue inside another cue's content is kept (nested
+speech); a content that is empty after trimming is dropped.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from .features import (Region, content_features, content_regions, cue_features, is_cue_candidate,
+                       source_candidates, source_features)
+from .linear import LinearModel
+
+
+@dataclass
+class TokenAttribution:
+    """An attribution in token indices of the parsed text."""
+
+    cue: list[int]
+    content: list[int]
+    source: list[int]
+    cue_head: int
+    source_head: int | None
+    confidence: float
+    kind: str = "indirect"
+    channel: list[int] = field(default_factory=list)
+
+
+def quote_token_spans(doc: Doc, qmask: list[int]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    i = 0
+    n = len(doc)
+    while i < n:
+        if qmask[i]:
+            j = i
+            while j < n and qmask[j] == qmask[i]:
+                j += 1
+            spans.append((i, j))
+            i = j
+        else:
+            i += 1
+    return spans
+
+
+def cue_tokens(tok: Token) -> list[int]:
+    """The words of a multi-word cue: auxiliaries, negation, particles ("called on", "according to")."""
+    out = [tok.i]
+    for ch in tok.children:
+        if ch.dep_ in ("aux", "auxpass", "neg", "prt") and abs(ch.i - tok.i) <= 3:
+            out.append(ch.i)
+        elif ch.dep_ == "prep" and tok.lower_ == "according" and ch.lower_ == "to":
+            out.append(ch.i)
+    return sorted(out)
+
+
+def _trim(doc: Doc, toks: list[int]) -> list[int]:
+    toks = sorted(set(toks))
+    while toks and (doc[toks[0]].is_punct or doc[toks[0]].is_space) and not doc[toks[0]].is_quote:
+        toks.pop(0)
+    while toks and (doc[toks[-1]].is_punct or doc[toks[-1]].is_space) and not doc[toks[-1]].is_quote:
+        toks.pop()
+    while toks and doc[toks[-1]].is_space:
+        toks.pop()
+    return toks
+
+
+@dataclass
+class _Draft:
+    """A cue with its accepted regions, before quotes outside its sentence are shared out."""
+
+    tok: Token
+    p_cue: float
+    content: list[int]
+    outside: list[tuple[str, list[int]]]  # accepted quote regions outside the cue's sentence
+
+
+def find_attributions(doc: Doc, qmask: list[int], models: dict[str, LinearModel],
+                      skip_from: int | None = None) -> list[TokenAttribution]:
+    """Every attribution in ``doc``; tokens from ``skip_from`` on (boilerplate) are not mined.
+
+    Two passes: each cue first takes the regions of its own sentence; then quotations outside
+    a cue's sentence go to it only if no other cue claimed them. A quote in a later paragraph
+    becomes a ``continuation`` of the speaker; one in an earlier paragraph is never taken.
+    """
+    cue_m, content_m = models["cue"], models["content"]
+    quote_spans = quote_token_spans(doc, qmask)
+    limit = len(doc) if skip_from is None else skip_from
+    drafts: list[_Draft] = []
+    for tok in doc[:limit]:
+        if not is_cue_candidate(tok):
+            continue
+        p_cue = cue_m.probability(cue_features(tok, qmask))
+        if p_cue < cue_m.threshold:
+            continue
+        draft = _Draft(tok, p_cue, [], [])
+        for region in content_regions(tok, qmask, quote_spans):
+            if content_m.probability(content_features(tok, region, qmask, p_cue)) < content_m.threshold:
+                continue
+            if region.kind in ("quote:before", "quote:after"):
+                draft.outside.append((region.kind, list(region.tokens)))
+            else:
+                draft.content.extend(region.tokens)
+        drafts.append(draft)
+    used = {i for d in drafts for i in d.content}
+    found: list[TokenAttribution] = []
+    for d in drafts:
+        follow_on: list[list[int]] = []
+        for kind, toks in d.outside:
+            if used.intersection(toks):
+                continue
+            if _new_paragraph(doc, d.tok.i, toks[0]):
+                if kind == "quote:before":
+                    continue
+                follow_on.append(toks)
+            else:
+                d.content.extend(toks)
+            used.update(toks)
+        att = _assemble(doc, qmask, models, d, limit)
+        if att is None:
+            continue
+        found.append(att)
+        for extra in follow_on:
+            extra = [i for i in _trim(doc, extra) if i < limit]
+            if extra:
+                found.append(TokenAttribution(cue=[], content=extra, source=list(att.source),
+                                              cue_head=att.cue_head, source_head=att.source_head,
+                                              confidence=att.confidence * 0.8, kind="continuation"))
+    return found
+
+
+def _assemble(doc: Doc, qmask: list[int], models: dict[str, LinearModel], d: _Draft,
+              limit: int) -> TokenAttribution | None:
+    """Cue words, trimmed content and the best source for one cue; None without content."""
+    tok = d.tok
+    cue = cue_tokens(tok)
+    content = [i for i in _trim(doc, d.content) if i < limit and i not in cue]
+    if not content:
+        return None
+    source_m = models["source"]
+    source: list[int] = []
+    source_head = None
+    best = None
+    content_set = set(content)
+    for cand in source_candidates(tok):
+        if content_set.intersection(cand.tokens):
+            continue
+        p = source_m.probability(source_features(tok, cand))
+        if best is None or p > best[0]:
+            best = (p, cand)
+    if best is not None and best[0] >= source_m.threshold:
+        source = list(best[1].tokens)
+        source_head = best[1].head
+    in_quote = sum(1 for i in content if qmask[i]) / len(content)
+    kind = "direct" if in_quote > 0.9 else ("mixed" if in_quote > 0 else "indirect")
+    return TokenAttribution(cue=cue, content=content, source=source, cue_head=tok.i,
+                            source_head=source_head, confidence=d.p_cue, kind=kind)
+
+
+def _new_paragraph(doc: Doc, a: int, b: int) -> bool:
+    """Whether a line break lies between tokens ``a`` and ``b``."""
+    return any("\n" in t.text_with_ws for t in doc[min(a, b):max(a, b)])
+
+
+def add_continuations(doc: Doc, qmask: list[int], found: list[TokenAttribution],
+                      skip_from: int | None = None) -> list[TokenAttribution]:
+    """A quoted sentence with no cue of its own continues the previous speaker ("continuation").
+
+    The quote must fill its sentence, follow an attribution whose content is quoted (direct or
+    mixed) within two sentences, and not already belong to any content.
+    """
+    if not found:
+        return found
+    used = {i for a in found for i in (*a.content, *a.cue, *a.source)}
+    limit = len(doc) if skip_from is None else skip_from
+    ordered = sorted(found, key=lambda a: min(a.content + a.cue))
+    sents = list(doc.sents)
+    sent_of = {}
+    for si, s in enumerate(sents):
+        for t in s:
+            sent_of[t.i] = si
+    extra: list[TokenAttribution] = []
+    for qs, qe in quote_token_spans(doc, qmask):
+        if qe > limit or any(i in used for i in range(qs, qe)) or qe - qs < 4:
+            continue
+        si = sent_of[qs]
+        sent = sents[si]
+        words = [t for t in sent if not (t.is_punct or t.is_space)]
+        inside = [t for t in words if qs <= t.i < qe]
+        if len(inside) < 0.8 * len(words):
+            continue
+        before = [a for a in ordered if max(a.content + a.cue) < qs]
+        if not before:
+            continue
+        prev = before[-1]
+        if prev.kind not in ("direct", "mixed", "continuation") or si - sent_of[max(prev.content + prev.cue)] > 2:
+            continue
+        content = _trim(doc, list(range(qs, qe)))
+        if not content:
+            continue
+        extra.append(TokenAttribution(cue=[], content=content, source=list(prev.source), cue_head=prev.cue_head,
+                                      source_head=prev.source_head, confidence=prev.confidence * 0.8,
+                                      kind="continuation", channel=list(prev.channel)))
+        used.update(content)
+    return sorted(found + extra, key=lambda a: min(a.content + a.cue))

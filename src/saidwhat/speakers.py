@@ -1,0 +1,181 @@
+"""Speakers as objects: name, role, affiliation, type, anonymity; pronouns and nominals resolved.
+
+The source span of an attribution is a phrase ("a White House spokesman, Benjamin Chang", "It",
+"the statement"). This module reads who it denotes from the phrase and its parse, and links
+mentions of the same speaker within the article ("Chang" after "Benjamin Chang", "it" after
+"A US embassy statement"). Resolution is deliberately local ("coref-lite"): the antecedent is the
+nearest earlier speaker mention of a compatible type.
+
+Does not handle: cataphora ("Before he left, Smith said"), split antecedents ("they" for two
+named people), or identity across articles (that is the store's job).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from .lexicon import ANONYMOUS_MARKERS, ANONYMOUS_NOUNS, DOCUMENT_NOUNS
+
+PERSON_PRONOUNS = {"he", "she", "him", "her", "i", "me"}
+THING_PRONOUNS = {"it"}
+PLURAL_PRONOUNS = {"they", "them", "we", "us"}
+GROUP_NOUNS = {"group", "organization", "organisation", "party", "campaign", "committee", "agency",
+               "company", "government", "administration", "ministry", "department", "newspaper",
+               "outlet", "paper", "network", "team", "movement", "union", "council"}
+ROLE_STOP = {"who", "that", "which"}
+
+
+@dataclass
+class SpeakerInfo:
+    """What one source phrase says about its speaker."""
+
+    name: str | None = None
+    role: str | None = None
+    affiliation: str | None = None
+    type: str = "unknown"
+    anonymous: bool = False
+    pronoun: str | None = None
+    head_lemma: str = ""
+    definite: bool = False
+
+
+@dataclass
+class Cluster:
+    """One speaker within the article: its mentions (token ranges) and merged description."""
+
+    info: SpeakerInfo
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _entity_text(span: Span, labels: tuple[str, ...]) -> str | None:
+    ents = [e for e in span.ents if e.label_ in labels]
+    if not ents:
+        return None
+    text = max(ents, key=len).text
+    return text[4:] if text.lower().startswith("the ") else text
+
+
+def describe(doc: Doc, start: int, end: int) -> SpeakerInfo:
+    """Read a speaker description off the source phrase ``doc[start:end]``."""
+    span = doc[start:end]
+    root = span.root
+    info = SpeakerInfo(head_lemma=root.lemma_.lower())
+    info.definite = any(t.lower_ in ("the", "this", "that") for t in root.children if t.dep_ == "det")
+    if len(span) == 1 and root.pos_ == "PRON":
+        info.pronoun = root.lower_
+        return info
+    sentence = root.sent.text.lower()
+    person = _entity_text(span, ("PERSON",))
+    org = _entity_text(span, ("ORG",))
+    place = _entity_text(span, ("GPE", "NORP", "LOC"))
+    if person:
+        info.name, info.type = person, "person"
+    if root.pos_ == "NOUN":
+        lemma = root.lemma_.lower()
+        if lemma in DOCUMENT_NOUNS:
+            info.type = "document"
+            info.name = info.name or " ".join(t.text for t in span if t.dep_ != "det" and not t.is_punct)
+        elif lemma in GROUP_NOUNS and not person:
+            info.type = "organization" if root.tag_ == "NN" else "group"
+            info.name = " ".join(t.text for t in span if t.dep_ != "det" and not t.is_punct)
+        else:
+            info.role = lemma if lemma not in ROLE_STOP else None
+            if not person:
+                info.type = "group" if root.tag_ == "NNS" else "person"
+        modifiers = [t for t in root.children if t.dep_ in ("compound", "amod", "nmod", "poss")]
+        aff = [t for t in modifiers if t.ent_type_ in ("ORG", "GPE", "NORP") or t.pos_ == "PROPN"]
+        if aff:
+            lo = min(t.left_edge.i for t in aff)
+            hi = max(t.right_edge.i for t in aff) + 1
+            info.affiliation = doc[lo:hi].text.removesuffix("’s").removesuffix("'s")
+        for prep in (t for t in root.children if t.dep_ == "prep" and t.lower_ in ("of", "for", "at", "with")):
+            obj = [g for g in prep.children if g.dep_ == "pobj"]
+            if obj and not info.affiliation:
+                info.affiliation = doc[obj[0].left_edge.i:obj[0].right_edge.i + 1].text
+    elif root.pos_ == "PROPN" or org or place:
+        if person:
+            pass
+        elif org:
+            info.name, info.type = org, "organization"
+        elif root.ent_type_ in ("GPE",) or (place and root.ent_type_ in ("GPE", "LOC")):
+            info.name, info.type = place, "country"
+        elif root.ent_type_ == "NORP":
+            info.name, info.type = place, "group"
+        else:
+            info.name = span.text.removeprefix("the ").removeprefix("The ")
+            info.type = "organization" if root.ent_type_ == "ORG" else "unknown"
+    if not info.affiliation and info.type == "person" and (org or place) and info.name != (org or place):
+        info.affiliation = org or place
+    anonymous_phrase = root.lemma_.lower() in ANONYMOUS_NOUNS or root.lower_ in ANONYMOUS_NOUNS
+    if not info.name and info.type in ("person", "group", "unknown") and (
+            anonymous_phrase or any(m in sentence for m in ANONYMOUS_MARKERS)):
+        info.anonymous = True
+    return info
+
+
+def _compatible(pronoun: str, cand: SpeakerInfo) -> bool:
+    if pronoun in PERSON_PRONOUNS:
+        return cand.type == "person" and cand.head_lemma not in ("people",)
+    if pronoun in THING_PRONOUNS:
+        return cand.type in ("document", "organization", "country", "unknown")
+    if pronoun in PLURAL_PRONOUNS:
+        return cand.type in ("group", "organization", "country") or cand.anonymous
+    return False
+
+
+def _same(a: SpeakerInfo, b: SpeakerInfo) -> bool:
+    """Whether a later definite/name mention ``b`` refers back to the earlier speaker ``a``."""
+    if a.name and b.name:
+        la, lb = a.name.split(), b.name.split()
+        return a.name == b.name or (la[-1] == lb[-1] and a.type == b.type == "person")
+    if b.definite and b.head_lemma and b.head_lemma == a.head_lemma and not b.name:
+        return True
+    if b.definite and b.head_lemma in GROUP_NOUNS and a.type in ("organization", "group") and b.head_lemma == "group":
+        return True
+    return False
+
+
+def resolve(doc: Doc, sources: list[tuple[int, int] | None]) -> tuple[list[Cluster], list[int | None]]:
+    """Cluster the source phrases (token ranges, in text order) into speakers.
+
+    Returns the clusters and, per source, the index of its cluster (None for no source).
+    """
+    clusters: list[Cluster] = []
+    assignment: list[int | None] = []
+    history: list[int] = []  # cluster indices in order of mention
+    for rng in sources:
+        if rng is None:
+            assignment.append(None)
+            continue
+        info = describe(doc, *rng)
+        target: int | None = next((ci for ci, cl in enumerate(clusters) if rng in cl.mentions), None)
+        if target is not None:  # the same phrase is the source of several cues
+            assignment.append(target)
+            continue
+        if info.pronoun:
+            for ci in reversed(history):
+                if _compatible(info.pronoun, clusters[ci].info):
+                    target = ci
+                    break
+        elif not info.anonymous or info.definite:
+            for ci in reversed(history):
+                if _same(clusters[ci].info, info):
+                    target = ci
+                    break
+        if target is None:
+            if info.pronoun:
+                info.type = "person" if info.pronoun in PERSON_PRONOUNS else "unknown"
+            clusters.append(Cluster(info))
+            target = len(clusters) - 1
+        else:
+            merged = clusters[target].info
+            for attr in ("name", "role", "affiliation"):
+                if getattr(merged, attr) is None and getattr(info, attr) is not None:
+                    setattr(merged, attr, getattr(info, attr))
+            if merged.name:
+                merged.anonymous = False
+        clusters[target].mentions.append(rng)
+        history.append(target)
+        assignment.append(target)
+    return clusters, assignment

@@ -1,0 +1,94 @@
+"""The command line: formats, exit codes, one-line errors, per-document failures in batches."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from saidwhat.cli import main
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "harbour-strike.txt"
+
+
+def run(args, capsys, stdin: str | None = None, monkeypatch=None):
+    if stdin is not None:
+        import io
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin.encode())))
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_table_shows_speaker_role_and_content(capsys):
+    code, out, err = run(["extract", str(EXAMPLE)], capsys)
+    assert code == 0, err
+    assert "Maria Okafor" in out and "general secretary" in out
+    assert "the outlet's own voice" in out
+
+
+def test_spans_format_is_the_evaluation_format(capsys, tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "x1", "text": "The mayor said the road would reopen on Monday."}) + "\n")
+    code, out, _ = run(["extract", str(src), "--format", "spans"], capsys)
+    line = json.loads(out)
+    assert code == 0 and line["id"] == "x1"
+    text = "The mayor said the road would reopen on Monday."
+    att = line["attributions"][0]
+    assert text[slice(*att["cue"][0])] == "said"
+
+
+def test_stdin_and_output_file(capsys, monkeypatch, tmp_path):
+    out_file = tmp_path / "out.jsonl"
+    code, _, _ = run(["extract", "-", "--format", "jsonl", "-o", str(out_file)], capsys,
+                     stdin="Police said two people were arrested.", monkeypatch=monkeypatch)
+    rec = json.loads(out_file.read_text())
+    assert code == 0 and rec["attributions"][0]["cue"]["text"] == "said"
+
+
+def test_one_bad_document_among_good_ones_exits_1_and_keeps_the_rest(capsys, tmp_path):
+    src = tmp_path / "mixed.jsonl"
+    src.write_text(json.dumps({"id": "good", "text": "The mayor said the road would reopen."}) + "\n"
+                   + "{not json\n"
+                   + json.dumps({"id": "empty", "text": ""}) + "\n")
+    code, out, err = run(["extract", str(src), "--format", "jsonl"], capsys)
+    assert code == 1
+    assert [json.loads(l)["article"]["id"] for l in out.splitlines()] == ["good"]
+    assert "E007" in err and "E001" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("content,code_expected,err_code", [
+    (b"", 3, "E001"), (b"\x89PNG\r\n\x1a\n\x00\x00binary", 3, "E002"), (b"caf\xe9 au lait " * 20, 3, "E003")])
+def test_unusable_single_input_exits_3_with_one_line(capsys, tmp_path, content, code_expected, err_code):
+    f = tmp_path / "bad.txt"
+    f.write_bytes(content)
+    code, out, err = run(["extract", str(f)], capsys)
+    assert code == code_expected
+    assert err_code in err and len(err.strip().splitlines()) == 1
+
+
+def test_missing_file_and_too_large(capsys, tmp_path):
+    code, _, err = run(["extract", str(tmp_path / "nope.txt")], capsys)
+    assert code == 3 and "E006" in err
+    big = tmp_path / "big.txt"
+    big.write_text("The mayor said the road would reopen. " * 2000)
+    code, _, err = run(["extract", str(big), "--max-chars", "10000"], capsys)
+    assert code == 3 and "E004" in err
+
+
+def test_usage_error_exits_2():
+    proc = subprocess.run([sys.executable, "-m", "saidwhat.cli", "extract", "--format", "xml", "x"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+
+
+def test_eval_agrees_with_its_own_scorer_on_a_tiny_gold(capsys, tmp_path):
+    text = "The mayor said the road would reopen on Monday."
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "g", "text": text, "attributions": [
+        {"source": [[0, 9]], "cue": [[10, 14]], "content": [[15, 46]]}]}) + "\n")
+    code, out, _ = run(["eval", "--gold", str(gold), "--json", "--min", "attribution_f1=0.99"], capsys)
+    result = json.loads(out)
+    assert code == 0 and result["metrics"]["full_f1"] == 1.0

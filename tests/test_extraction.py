@@ -1,0 +1,172 @@
+"""What the engine finds, on sentences written for these tests (not from the evaluation data)."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from saidwhat import SaidwhatError
+
+
+def by_cue(record, word):
+    return [a for a in record.attributions if a.cue and word in a.cue.text]
+
+
+def assert_provenance(record):
+    text = record.article.text
+    roles = []
+    for a in record.attributions:
+        roles += [r for r in (a.source, a.cue, a.content, a.channel) if r is not None]
+        if a.said_on:
+            assert " ".join(text[s:e] for s, e in a.said_on.spans) == a.said_on.text
+    roles += list(record.unattributed) + list(record.boilerplate)
+    for r in roles:
+        assert " ".join(text[s:e] for s, e in r.spans) == r.text
+        assert all(0 <= s < e <= len(text) for s, e in r.spans)
+    for sp in record.speakers:
+        assert all(0 <= s < e <= len(text) for s, e in sp.mentions)
+
+
+def test_indirect_speech_with_named_role_and_affiliation(pipeline):
+    text = ("The council met on Friday.\n\nA Ministry of Health spokeswoman, Laura Kim, said that the "
+            "new clinic would open in March.")
+    r = pipeline.extract(text)
+    att = by_cue(r, "said")[0]
+    assert "Laura Kim" in att.source.text
+    assert att.content.text.endswith("would open in March")
+    sp = r.speaker(att.source.speaker)
+    assert sp.name == "Laura Kim" and sp.role == "spokeswoman" and not sp.anonymous
+    assert_provenance(r)
+
+
+def test_interrupted_quote_is_one_attribution_with_two_fragments(pipeline):
+    text = ("\u201cThe bridge is safe for now,\u201d the chief engineer said, \u201cbut the repairs "
+            "cannot wait another winter.\u201d")
+    r = pipeline.extract(text)
+    atts = by_cue(r, "said")
+    assert len(atts) == 1
+    assert len(atts[0].content.spans) == 2
+    assert atts[0].kind == "direct"
+    assert_provenance(r)
+
+
+def test_follow_on_quote_without_cue_is_a_continuation_of_the_same_speaker(pipeline):
+    text = ("\u201cWe did not expect this many visitors,\u201d said Tom Berg, the museum's director.\n\n"
+            "\u201cThe queue went around the whole block on Sunday.\u201d")
+    r = pipeline.extract(text)
+    cont = [a for a in r.attributions if a.kind == "continuation"]
+    assert len(cont) == 1 and cont[0].cue is None
+    first = by_cue(r, "said")[0]
+    assert cont[0].source.speaker == first.source.speaker
+    assert_provenance(r)
+
+
+def test_relayed_speech_keeps_the_channel_and_an_anonymous_speaker(pipeline):
+    text = ("\u201cThe talks will resume next week,\u201d Radio Meridian quoted a senior diplomat as "
+            "saying on condition of anonymity.")
+    r = pipeline.extract(text)
+    relayed = [a for a in r.attributions if a.channel]
+    assert relayed and relayed[0].channel.text == "Radio Meridian"
+    assert "diplomat" in relayed[0].source.text
+    assert r.speaker(relayed[0].source.speaker).anonymous
+    assert_provenance(r)
+
+
+def test_pronoun_source_resolves_to_the_earlier_speaker(pipeline):
+    text = ("Governor Alice Moreno said the budget would be balanced by June.\n\n"
+            "She added that no new taxes were planned.")
+    r = pipeline.extract(text)
+    first, second = by_cue(r, "said")[0], by_cue(r, "added")[0]
+    assert second.source.text == "She"
+    assert second.source.speaker == first.source.speaker
+    assert r.speaker(first.source.speaker).name == "Alice Moreno"
+
+
+def test_denial_stance_and_dispute_relation(pipeline):
+    text = ("The mayor said the water was safe to drink.\n\n"
+            "Local doctors, however, disputed the claim, saying that three patients had fallen ill.")
+    r = pipeline.extract(text)
+    denial = by_cue(r, "disputed")
+    assert denial and denial[0].cue.stance == "denial"
+    said = by_cue(r, "said")[0]
+    assert any(rel.type == "disputes" and rel.target_id == said.id for rel in r.relations)
+
+
+def test_according_to_and_directive_and_belief(pipeline):
+    text = ("According to a new survey, most residents support the plan.\n\n"
+            "Environmental groups urged the city to delay the vote. "
+            "The deputy mayor believes the plan will pass.")
+    r = pipeline.extract(text)
+    acc = [a for a in r.attributions if a.cue and a.cue.text.lower().startswith("according")]
+    assert acc and "survey" in acc[0].source.text and "residents support" in acc[0].content.text
+    urged = by_cue(r, "urged")
+    assert urged and urged[0].cue.stance == "directive"
+    believes = by_cue(r, "believes")
+    assert believes and believes[0].kind == "belief"
+
+
+def test_said_on_resolves_weekday_against_publication(pipeline):
+    text = "The ministry said on Sunday that the border crossing would reopen."
+    r = pipeline.extract(text, published="2024-01-03")  # a Wednesday
+    att = by_cue(r, "said")[0]
+    assert att.said_on.text == "Sunday"
+    assert att.said_on.date == "2023-12-31" and att.said_on.certainty == "inferred"
+
+
+def test_outlet_voice_and_boilerplate_tail(pipeline):
+    text = ("Harbour reopens after storm\n\n"
+            "The harbour master said the piers had been inspected overnight.\n\n"
+            "The harbour was built in 1871 and handles most of the island's fuel imports.\n\n"
+            "Related posts\n\nOfficials said the storm was the worst in decades")
+    r = pipeline.extract(text)
+    voice = [u.text for u in r.unattributed]
+    assert voice == ["The harbour was built in 1871 and handles most of the island's fuel imports."]
+    tail = text.index("Related posts")
+    assert r.boilerplate and r.boilerplate[0].spans[0][0] == tail
+    assert all(s < tail for a in r.attributions for s, _ in a.content.spans)
+
+
+def test_glued_quote_marks_keep_input_offsets(pipeline):
+    text = "Union leaders said the deal was a\u201dreal victory\u201d for the workers."
+    r = pipeline.extract(text)
+    att = by_cue(r, "said")[0]
+    assert "real victory" in att.content.text
+    assert att.kind == "mixed"
+    assert_provenance(r)
+
+
+@pytest.mark.parametrize("bad,code", [("", "E001"), ("   \n ", "E001"),
+                                      ("\x00\x01\x02 binary" * 20, "E002"),
+                                      ("Der Bundestag hat am Montag ein neues Gesetz beschlossen, "
+                                       "das die Mieten in den großen Städten begrenzen soll und "
+                                       "viele Kritiker auf den Plan ruft.", "E005")])
+def test_bad_input_is_a_coded_error(pipeline, bad, code):
+    with pytest.raises(SaidwhatError) as exc:
+        pipeline.extract(bad)
+    assert exc.value.code == code
+    assert "\n" not in str(exc.value)
+
+
+def test_batch_reports_failures_in_order_and_keeps_the_rest(pipeline):
+    from saidwhat import Article, Failure, Record
+    docs = [Article("a", "The mayor said the road would reopen."), Article("b", ""),
+            Article("c", "Police said two people were arrested.")]
+    out = list(pipeline.pipe(docs))
+    assert [type(o) for o in out] == [Record, Failure, Record]
+    assert out[1].article_id == "b" and out[1].code == "E001"
+
+
+MANGLED = st.lists(st.sampled_from([
+    "The minister said", " that ", "the plan", " would fail", ".", ", ", "\u201c", "\u201d", '"',
+    "\n\n", "\u00e2\u20ac\u0153", " according to officials", " he added", "It", " \u00ab", "\u00bb",
+    "Related posts", "\t", "caf\u00e9", "\u2019s", "?", " warned", " denied"]), min_size=3, max_size=40).map("".join)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(MANGLED)
+def test_every_span_is_a_true_range_of_the_input(pipeline, text):
+    try:
+        r = pipeline.extract(text)
+    except SaidwhatError:
+        return
+    assert r.article.text == text
+    assert_provenance(r)
