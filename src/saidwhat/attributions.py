@@ -144,16 +144,17 @@ def _assemble(doc: Doc, qmask: list[int], models: dict[str, LinearModel], d: _Dr
     source: list[int] = []
     source_head = None
     best = None
-    content_set = set(content)
     for cand in source_candidates(tok):
-        if content_set.intersection(cand.tokens):
-            continue
         p = source_m.probability(source_features(tok, cand))
         if best is None or p > best[0]:
             best = (p, cand)
     if best is not None and best[0] >= source_m.threshold:
         source = list(best[1].tokens)
         source_head = best[1].head
+        # the source wins over a content region that swallowed it ("…, read the statement")
+        content = [i for i in content if i not in set(source)]
+        if not content:
+            return None
     in_quote = sum(1 for i in content if qmask[i]) / len(content)
     kind = "direct" if in_quote > 0.9 else ("mixed" if in_quote > 0 else "indirect")
     return TokenAttribution(cue=cue, content=content, source=source, cue_head=tok.i,

@@ -80,7 +80,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         raise SaidwhatError("E011", "scikit-learn (needed for training): pip install 'saidwhat[train]'")
     from .train import DEFAULT_WEIGHTS, load_examples, save, train
 
-    examples = load_examples(args.gold, log=lambda m: print(m, file=sys.stderr))
+    examples = load_examples(args.gold, log=lambda m: print(m, file=sys.stderr), cache=args.cache)
     models, meta = train(examples, log=lambda m: print(m, file=sys.stderr))
     meta["gold"] = Path(args.gold).name
     out = Path(args.out) if args.out else DEFAULT_WEIGHTS
@@ -116,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     tr = sub.add_parser("train", help="learn the attribution scorers from annotated JSONL")
     tr.add_argument("--gold", required=True, help="training articles with attributions (e.g. PolNeAR train)")
     tr.add_argument("--out", help="weights file (default: the packaged weights)")
+    tr.add_argument("--cache", help="directory to keep parsed articles in between runs")
     tr.set_defaults(func=cmd_train)
 
     for extra in ("ingest", "store"):

@@ -24,7 +24,7 @@ from spacy.tokens import Doc
 from .alignment import quotes_mask
 from .attributions import add_continuations, find_attributions
 from .linear import load_models
-from .relay import apply_relays
+from .relay import apply_relays, merge_participles
 from .speakers import resolve
 from .errors import SaidwhatError
 
@@ -83,6 +83,7 @@ class AttributionFinder:
             qmask = doc._.saidwhat_qmask = quotes_mask(doc)
         body_end = _body_end_token(doc)
         found = apply_relays(doc, find_attributions(doc, qmask, self.models, skip_from=body_end))
+        found = merge_participles(doc, found)
         doc._.saidwhat_attributions = add_continuations(doc, qmask, found, skip_from=body_end)
         return doc
 

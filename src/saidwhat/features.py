@@ -282,9 +282,13 @@ def source_features(cue: Token, cand: SourceCandidate) -> list[str]:
     lemma = cue.lemma_.lower()
     kind = h.ent_type_ or ("PRON" if h.lower_ in PRONOUNS else h.pos_)
     side = "before" if cand.head < cue.i else "after"
+    has_subject = any(ch.dep_ in SUBJECT_DEPS for ch in cue.children)
+    # an inverted cue ("…, read the statement", "…, said Smith") has its content before it
+    content_before = any(ch.dep_ in ("ccomp", "parataxis") and ch.i < cue.i for ch in cue.children)
     return [
         f"k={cand.kind}", f"k|l={cand.kind}|{lemma}", f"k|et={cand.kind}|{kind}", f"et={kind}",
         f"k|side={cand.kind}|{side}", f"k|cd={cand.kind}|{cue.dep_}", f"doc={h.lemma_.lower() in DOCUMENT_NOUNS}",
         f"k|dist={cand.kind}|{_bucket(abs(cand.head - cue.i))}", f"hl={h.lemma_.lower()}",
-        f"k|tag={cand.kind}|{h.tag_}",
+        f"k|tag={cand.kind}|{h.tag_}", f"k|subj={cand.kind}|{has_subject}",
+        f"k|inv={cand.kind}|{content_before}|{side}", f"k|l|subj={cand.kind}|{lemma}|{has_subject}",
     ]

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import json
 import shutil
-import textwrap
 from typing import TextIO
 
 from .record import Record
+
+PRONOUNS = {"he", "she", "it", "they", "we", "i"}
 
 FORMATS = ("table", "json", "jsonl", "spans")
 
@@ -16,48 +17,40 @@ def _short(text: str, width: int) -> str:
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
-def speaker_label(record: Record, att) -> str:
+def speaker_cells(record: Record, att) -> tuple[str, str]:
+    """(who, details) for the table: the speaker's name or phrase, and role/affiliation/flags."""
     if att.source is None:
-        return "(no source)"
+        return "(no source)", ""
     sp = record.speaker(att.source.speaker)
-    label = _short(att.source.text, 40)
-    if sp is None:
-        return label
-    bits = []
-    if sp.name and sp.name not in label:
-        bits.append(sp.name)
-    if sp.role:
-        bits.append(sp.role)
-    if sp.affiliation:
-        bits.append(sp.affiliation)
-    if sp.anonymous:
-        bits.append("anonymous")
-    if bits:
-        label += " [" + ", ".join(bits) + "]"
-    return label
+    who = att.source.text
+    details = []
+    if sp is not None:
+        if sp.name:
+            who = sp.name if sp.name in who or who.lower() in PRONOUNS else f"{sp.name} ({who})"
+        details += [x for x in (sp.role, sp.affiliation) if x]
+        if sp.anonymous:
+            details.append("anonymous")
+    if att.channel:
+        details.append(f"via {att.channel.text}")
+    return " ".join(who.split()), ", ".join(details)
 
 
 def table(record: Record) -> str:
-    """A readable table: speaker (role, affiliation, anonymous, channel), cue, content, kind."""
-    width = max(100, min(shutil.get_terminal_size((140, 20)).columns, 200))
+    """A readable table: speaker, its role/affiliation/anonymity/channel, cue, kind, content."""
+    width = max(100, min(shutil.get_terminal_size((150, 20)).columns, 200))
     head = record.article.title or record.article.id
     lines = [f"== {head} — {len(record.attributions)} attributions, "
              f"{len(record.unattributed)} unattributed sentences"]
-    sw, cw, kw = 46, 18, 12
-    tw = max(30, width - sw - cw - kw - 6)
-    lines.append(f"{'SPEAKER':<{sw}} {'CUE':<{cw}} {'KIND':<{kw}} CONTENT")
+    ww, dw, cw, kw = 30, 26, 18, 12
+    tw = max(30, width - ww - dw - cw - kw - 4)
+    lines.append(f"{'SPEAKER':<{ww}} {'ROLE / AFFILIATION':<{dw}} {'CUE':<{cw}} {'KIND':<{kw}} CONTENT")
     for att in record.attributions:
-        spk = speaker_label(record, att)
-        if att.channel:
-            spk += f" via {att.channel.text}"
+        who, details = speaker_cells(record, att)
         cue = att.cue.text if att.cue else "—"
-        if att.said_on and att.said_on.date:
-            cue += f" ({att.said_on.date})"
-        wrapped = textwrap.wrap(_short(spk, 2 * sw), sw) or [""]
-        content = _short(att.content.text, tw)
-        lines.append(f"{wrapped[0]:<{sw}} {_short(cue, cw):<{cw}} {att.kind:<{kw}} {content}")
-        for extra in wrapped[1:]:
-            lines.append(extra)
+        if att.said_on:
+            cue += f" ({att.said_on.date or att.said_on.text})"
+        lines.append(f"{_short(who, ww):<{ww}} {_short(details, dw):<{dw}} {_short(cue, cw):<{cw}} "
+                     f"{att.kind:<{kw}} {_short(att.content.text, tw)}")
     if record.relations:
         lines.append("-- relations")
         for rel in record.relations:

@@ -62,3 +62,32 @@ def apply_relays(doc: Doc, found: list[TokenAttribution]) -> list[TokenAttributi
                 att.content = other.content
             drop.add(id(other))
     return [a for a in found if id(a) not in drop]
+
+
+ANAPHORIC_NOUNS = {"claim", "report", "allegation", "accusation", "charge", "account", "story",
+                   "statement", "suggestion", "assertion", "idea", "notion", "characterization"}
+
+
+def merge_participles(doc: Doc, found: list[TokenAttribution]) -> list[TokenAttribution]:
+    """ "X disputed the claims, indicating that …" is one speech act: the first cue's content is
+    only a noun phrase pointing back ("the claims"), the participle carries what X said. The two
+    cues join; the content is the participle's."""
+    by_head = {a.cue_head: a for a in found}
+    drop: set[int] = set()
+    for att in found:
+        tok = doc[att.cue_head]
+        if tok.tag_ != "VBG" or tok.dep_ not in ("advcl", "xcomp", "conj") or not att.cue:
+            continue
+        parent = by_head.get(tok.head.i)
+        if parent is None or parent is att or id(parent) in drop:
+            continue
+        pc = [doc[i] for i in parent.content]
+        words = [t for t in pc if not t.is_punct]
+        if not words or len(words) > 4 or not any(t.lemma_.lower() in ANAPHORIC_NOUNS for t in words):
+            continue
+        att.cue = sorted(set(parent.cue) | set(att.cue))
+        att.source = att.source or parent.source
+        att.source_head = att.source_head if att.source_head is not None else parent.source_head
+        att.cue_head = parent.cue_head
+        drop.add(id(parent))
+    return [a for a in found if id(a) not in drop]

@@ -22,7 +22,9 @@ THING_PRONOUNS = {"it"}
 PLURAL_PRONOUNS = {"they", "them", "we", "us"}
 GROUP_NOUNS = {"group", "organization", "organisation", "party", "campaign", "committee", "agency",
                "company", "government", "administration", "ministry", "department", "newspaper",
-               "outlet", "paper", "network", "team", "movement", "union", "council"}
+               "outlet", "paper", "network", "team", "movement", "union", "council", "authority",
+               "office", "institute", "commission", "court", "board", "firm", "bank", "embassy",
+               "police", "army", "military", "ministry", "parliament", "congress", "senate"}
 ROLE_STOP = {"who", "that", "which"}
 
 
@@ -56,6 +58,17 @@ def _entity_text(span: Span, labels: tuple[str, ...]) -> str | None:
     return text[4:] if text.lower().startswith("the ") else text
 
 
+def _role(doc: Doc, root) -> str:
+    """The role noun with its lower-case modifiers right before it: "general secretary"."""
+    words = [root.lemma_.lower() if root.tag_ == "NNS" else root.lower_]
+    i = root.i - 1
+    while i >= 0 and doc[i].head.i == root.i and doc[i].dep_ in ("amod", "compound") \
+            and doc[i].text.islower() and not doc[i].ent_type_:
+        words.insert(0, doc[i].lower_)
+        i -= 1
+    return " ".join(words)
+
+
 def describe(doc: Doc, start: int, end: int) -> SpeakerInfo:
     """Read a speaker description off the source phrase ``doc[start:end]``."""
     span = doc[start:end]
@@ -80,15 +93,17 @@ def describe(doc: Doc, start: int, end: int) -> SpeakerInfo:
             info.type = "organization" if root.tag_ == "NN" else "group"
             info.name = " ".join(t.text for t in span if t.dep_ != "det" and not t.is_punct)
         else:
-            info.role = lemma if lemma not in ROLE_STOP else None
+            info.role = _role(doc, root) if lemma not in ROLE_STOP else None
             if not person:
                 info.type = "group" if root.tag_ == "NNS" else "person"
         modifiers = [t for t in root.children if t.dep_ in ("compound", "amod", "nmod", "poss")]
         aff = [t for t in modifiers if t.ent_type_ in ("ORG", "GPE", "NORP") or t.pos_ == "PROPN"]
+        aff = aff or [t for t in modifiers if t.dep_ == "poss" and t.pos_ in ("NOUN", "PROPN")]
         if aff:
             lo = min(t.left_edge.i for t in aff)
             hi = max(t.right_edge.i for t in aff) + 1
-            info.affiliation = doc[lo:hi].text.removesuffix("’s").removesuffix("'s")
+            words = [t for t in doc[lo:hi] if t.dep_ not in ("det", "case")]
+            info.affiliation = " ".join(t.text for t in words) or None
         for prep in (t for t in root.children if t.dep_ == "prep" and t.lower_ in ("of", "for", "at", "with")):
             obj = [g for g in prep.children if g.dep_ == "pobj"]
             if obj and not info.affiliation:

@@ -39,8 +39,14 @@ class Example:
     id: str
 
 
-def load_examples(path: str | Path, log=print) -> list[Example]:
-    """Parse annotated articles exactly as extraction does (repair, paragraphs, parser)."""
+def load_examples(path: str | Path, log=print, cache: str | Path | None = None) -> list[Example]:
+    """Parse annotated articles exactly as extraction does (repair, paragraphs, parser).
+
+    With ``cache`` (a directory), the parses are kept in a spaCy DocBin keyed by the file's hash,
+    so that a second training run skips parsing.
+    """
+    from spacy.tokens import DocBin
+
     from .alignment import quotes_mask, token_spans
     from .model import load_base
     from .repair import repair
@@ -50,13 +56,24 @@ def load_examples(path: str | Path, log=print) -> list[Example]:
     nlp = load_base()
     nlp.add_pipe("saidwhat_paragraphs_v1", first=True)
     repaired = [repair(g["text"]) for g in gold]
-    examples = []
-    for n, (g, r, doc) in enumerate(zip(gold, repaired, nlp.pipe((r.text for r in repaired), batch_size=32))):
-        examples.append(Example(doc, quotes_mask(doc), token_spans(doc, r), g["attributions"],
-                                g["text"], str(g["id"])))
-        if n % 100 == 99:
-            log(f"parsed {n + 1}/{len(gold)} articles")
-    return examples
+    cache_file = None
+    if cache:
+        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+        cache_file = Path(cache) / f"parsed-{digest}-{nlp.meta['name']}-{nlp.meta['version']}.spacy"
+    if cache_file is not None and cache_file.exists():
+        docs = list(DocBin().from_disk(cache_file).get_docs(nlp.vocab))
+        log(f"read {len(docs)} parsed articles from {cache_file}")
+    else:
+        docs = []
+        for n, doc in enumerate(nlp.pipe((r.text for r in repaired), batch_size=32)):
+            docs.append(doc)
+            if n % 100 == 99:
+                log(f"parsed {n + 1}/{len(gold)} articles")
+        if cache_file is not None:
+            cache_file.parent.mkdir(parents=True, exist_ok=True)
+            DocBin(store_user_data=False, docs=docs).to_disk(cache_file)
+    return [Example(doc, quotes_mask(doc), token_spans(doc, r), g["attributions"], g["text"], str(g["id"]))
+            for g, r, doc in zip(gold, repaired, docs)]
 
 
 def token_sets(ex: Example, spans: list[list[int]]) -> set[int]:
