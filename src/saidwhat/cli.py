@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from pathlib import Path
@@ -89,6 +90,18 @@ def cmd_train(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+SUBCOMMAND_MODULES = (
+    ("ingest", ("ingest", "status", "export"), "ingest"),
+)
+
+
+def _needs_extra(extra: str, why: str):
+    def handler(args: argparse.Namespace) -> int:
+        raise SaidwhatError("E011", f"this command's dependencies ({why}); "
+                                    f"install them with pip install 'saidwhat[{extra}]'")
+    return handler
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="saidwhat", description="Who said what in news text.",
                                      epilog=EXIT_CODES_HELP,
@@ -119,13 +132,17 @@ def build_parser() -> argparse.ArgumentParser:
     tr.add_argument("--cache", help="directory to keep parsed articles in between runs")
     tr.set_defaults(func=cmd_train)
 
-    for extra in ("ingest", "store"):
+    # Subcommands of the other layers; each module registers its own (an optional extra that is
+    # not installed leaves a subcommand that says what to install).
+    for module_name, commands, extra in SUBCOMMAND_MODULES:
         try:
-            module = __import__(f"saidwhat.{extra}", fromlist=["add_subcommands"])
-        except ImportError:
+            module = importlib.import_module(f"saidwhat.{module_name}")
+        except ImportError as exc:
+            for command in commands:
+                missing = sub.add_parser(command, help=f"(needs: pip install 'saidwhat[{extra}]')")
+                missing.set_defaults(func=_needs_extra(extra, str(exc)))
             continue
-        if hasattr(module, "add_subcommands"):
-            module.add_subcommands(sub)
+        module.add_subcommands(sub)
     return parser
 
 

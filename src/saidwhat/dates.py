@@ -12,11 +12,13 @@ import datetime as dt
 import re
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-MONTHS = {m: i + 1 for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}
 _MONTH_DAY = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?\b")
 _DAY_MONTH = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?(?:,?\s+(\d{4}))?\b")
-_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?!\d)")  # also inside timestamps (…T10:00Z)
+MONTH_WORDS = {name: i + 1 for i, names in enumerate([
+    "january jan", "february feb", "march mar", "april apr", "may", "june jun", "july jul",
+    "august aug", "september sep sept", "october oct", "november nov", "december dec"])
+    for name in names.split()}
 
 
 def parse_published(value: str | None) -> dt.date | None:
@@ -32,7 +34,8 @@ def parse_published(value: str | None) -> dt.date | None:
 
 
 def _month(word: str) -> int | None:
-    return MONTHS.get(word[:3].lower()) if word[:3].lower() in MONTHS else None
+    """A month from its name or abbreviation only ("Dec", "Sept", "December"; not "decades")."""
+    return MONTH_WORDS.get(word.lower())
 
 
 def _md(month: int, day: int, year: int | None, published: dt.date | None) -> tuple[str | None, str]:
@@ -43,16 +46,18 @@ def _md(month: int, day: int, year: int | None, published: dt.date | None) -> tu
             return None, "unknown"
     if published is None:
         return None, "unknown"
-    try:
-        d = dt.date(published.year, month, day)
-    except ValueError:
-        return None, "unknown"
-    if d > published + dt.timedelta(days=7):  # "Dec. 21" in a January article: last year
+    # The year that puts the day nearest before publication, or at most a week after it
+    # ("Dec. 21" in a January article is last December; "Jan. 2" on Dec. 30 is next January).
+    candidates = []
+    for year in (published.year - 1, published.year, published.year + 1):
         try:
-            d = dt.date(published.year - 1, month, day)
+            candidates.append(dt.date(year, month, day))
         except ValueError:
-            return None, "unknown"
-    return d.isoformat(), "inferred"
+            continue
+    allowed = [d for d in candidates if d <= published + dt.timedelta(days=7)]
+    if not allowed:
+        return None, "unknown"
+    return max(allowed).isoformat(), "inferred"
 
 
 def resolve(expression: str, published: dt.date | None) -> tuple[str | None, str]:
@@ -87,6 +92,8 @@ def resolve(expression: str, published: dt.date | None) -> tuple[str | None, str
 
 
 TIME_WORDS = re.compile(
-    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight|"
-    r"this (morning|afternoon|evening|week|month)|last (week|month|year|night)|earlier this (week|month|year)|"
-    r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b", re.IGNORECASE)
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight|"
+    r"this (?:morning|afternoon|evening|week|month)|last (?:week|month|year|night)|"
+    r"earlier this (?:week|month|year)|january|february|march|april|june|july|august|september|"
+    r"october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|may(?= \d))\b|"
+    r"\b\d{4}-\d{2}-\d{2}", re.IGNORECASE)

@@ -37,6 +37,27 @@ def check_text(text: str, max_chars: int = DEFAULT_MAX_CHARS) -> None:
     words = _WORD.findall(sample)
     if len(words) >= 12:
         stop = sum(1 for w in words if w.lower() in _COMMON)
-        ascii_letters = sum(1 for w in words if w.isascii())
-        if stop / len(words) < 0.10 or ascii_letters / len(words) < 0.5:
-            raise SaidwhatError("E005", f"{stop} of {len(words)} words are common English words")
+        if stop / len(words) < 0.10:
+            # Few function words: lists, box scores, recipes — or another language. A language
+            # identifier decides (py3langid, whose model ships in its wheel).
+            lang, _ = identify_language(sample)
+            if lang != "en":
+                raise SaidwhatError("E005", f"identified as '{lang}'; {stop} of {len(words)} words "
+                                            "are common English words")
+
+
+_IDENTIFIER = None
+
+
+def identify_language(text: str) -> tuple[str, float]:
+    """``(ISO 639-1 code, confidence 0..1)`` of the text's language.
+
+    py3langid ships its model in its wheel (no downloads); it is loaded on first use.
+    """
+    global _IDENTIFIER
+    if _IDENTIFIER is None:
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+        _IDENTIFIER = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    language, confidence = _IDENTIFIER.classify(text)
+    return str(language), float(confidence)
