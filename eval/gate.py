@@ -55,6 +55,7 @@ def main() -> int:
     ap.add_argument("--shared", default=os.environ.get("SAIDWHAT_SHARED", "../shared"))
     ap.add_argument("--floors", default=str(HERE / "floors.json"))
     ap.add_argument("--write", action="store_true", help="write eval/last-run.json")
+    ap.add_argument("--weights", help="score these weights instead of the packaged ones")
     args = ap.parse_args()
     shared = Path(args.shared)
     dev_path = shared / "eval" / "polnear" / "dev.jsonl"
@@ -63,7 +64,7 @@ def main() -> int:
         print(f"gate skipped: {dev_path} not found (set --shared or SAIDWHAT_SHARED)")
         return 0
     floors = json.loads(Path(args.floors).read_text())
-    pipeline = Pipeline()
+    pipeline = Pipeline(weights=args.weights)
     failures: list[str] = []
 
     gold = read_jsonl(str(dev_path))

@@ -72,6 +72,21 @@ def _bucket(n: int) -> str:
     return "26+"
 
 
+# Bin edges for the pipeline's contextual token vectors (doc.tensor, 96 dims in en_core_web_sm):
+# roughly its quartiles. A linear model over one-hot bins is an additive model of the vector,
+# which lets the cue scorer generalise to reporting words it never saw in training.
+VECTOR_EDGES = (-0.54, -0.09, 0.49)
+
+
+def vector_features(doc: Doc, i: int, prefix: str = "v") -> list[str]:
+    tensor = doc.tensor
+    if tensor is None or len(tensor) <= i or tensor.shape[-1] == 0:
+        return []
+    row = tensor[i]
+    lo, mid, hi = VECTOR_EDGES
+    return [f"{prefix}{d}={0 if x < lo else 1 if x < mid else 2 if x < hi else 3}" for d, x in enumerate(row.tolist())]
+
+
 def cue_features(tok: Token, qmask: list[int]) -> list[str]:
     doc = tok.doc
     lemma = tok.lemma_.lower()
@@ -108,6 +123,7 @@ def cue_features(tok: Token, qmask: list[int]) -> list[str]:
     f.append(f"l|qb={lemma}|{qb}")
     f.append(f"sentq={any(qmask[i] for i in range(sent.start, sent.end))}")
     f.append(f"pos={_bucket(tok.i - sent.start)}")
+    f.extend(vector_features(doc, tok.i))
     return f
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+import numpy
 from spacy.tokens import Doc
 
 from .alignment import char_spans
@@ -60,8 +61,14 @@ def load_examples(path: str | Path, log=print, cache: str | Path | None = None) 
     if cache:
         digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
         cache_file = Path(cache) / f"parsed-{digest}-{nlp.meta['name']}-{nlp.meta['version']}.spacy"
-    if cache_file is not None and cache_file.exists():
+    tensor_file = cache_file.with_suffix(".tensors.npy") if cache_file is not None else None
+    if cache_file is not None and cache_file.exists() and tensor_file.exists():
         docs = list(DocBin().from_disk(cache_file).get_docs(nlp.vocab))
+        tensors = numpy.load(tensor_file)
+        at = 0
+        for doc in docs:  # DocBin keeps no tensors: they are cached beside it
+            doc.tensor = tensors[at:at + len(doc)].astype("float32")
+            at += len(doc)
         log(f"read {len(docs)} parsed articles from {cache_file}")
     else:
         docs = []
@@ -72,6 +79,7 @@ def load_examples(path: str | Path, log=print, cache: str | Path | None = None) 
         if cache_file is not None:
             cache_file.parent.mkdir(parents=True, exist_ok=True)
             DocBin(store_user_data=False, docs=docs).to_disk(cache_file)
+            numpy.save(tensor_file, numpy.concatenate([d.tensor for d in docs]).astype("float16"))
     return [Example(doc, quotes_mask(doc), token_spans(doc, r), g["attributions"], g["text"], str(g["id"]))
             for g, r, doc in zip(gold, repaired, docs)]
 
