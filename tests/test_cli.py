@@ -92,3 +92,16 @@ def test_eval_agrees_with_its_own_scorer_on_a_tiny_gold(capsys, tmp_path):
     code, out, _ = run(["eval", "--gold", str(gold), "--json", "--min", "attribution_f1=0.99"], capsys)
     result = json.loads(out)
     assert code == 0 and result["metrics"]["full_f1"] == 1.0
+
+
+def test_eval_figures_equal_the_reference_scorer_on_dev(capsys, tmp_path, shared):
+    """`saidwhat eval` on its own predictions prints what ../shared/eval/score.py prints."""
+    gold = shared / "eval" / "polnear" / "dev.jsonl"
+    pred = tmp_path / "pred.jsonl"
+    code, out, _ = run(["eval", "--gold", str(gold), "--json", "--pred-out", str(pred)], capsys)
+    ours = json.loads(out)["metrics"]
+    ref = subprocess.run([sys.executable, str(shared / "eval" / "score.py"), "--gold", str(gold),
+                          "--pred", str(pred), "--json"], capture_output=True, text=True, check=True)
+    theirs = json.loads(ref.stdout)["metrics"]
+    assert code == 0 and ours.keys() == theirs.keys()
+    assert all(abs(ours[k] - theirs[k]) < 1e-9 for k in ours)

@@ -170,3 +170,19 @@ def test_every_span_is_a_true_range_of_the_input(pipeline, text):
         return
     assert r.article.text == text
     assert_provenance(r)
+
+
+def test_components_work_in_a_users_own_pipeline():
+    import spacy
+
+    from saidwhat.model import load_base
+    nlp = load_base()  # a plain English pipeline, as a user has one
+    for name in ("saidwhat_quotes_v1", "saidwhat_attributions_v1", "saidwhat_speakers_v1"):
+        nlp.add_pipe(name)
+    doc = nlp("\u201cWe will rebuild the school,\u201d the mayor said on Monday.")
+    atts = doc._.saidwhat_attributions
+    assert len(atts) == 1 and doc[atts[0].cue_head].text == "said"
+    assert " ".join(doc[i].text for i in atts[0].source) == "the mayor"
+    clusters, assignment = doc._.saidwhat_speakers
+    assert assignment == [0] and clusters[0].info.role == "mayor"
+    assert isinstance(nlp, spacy.language.Language)

@@ -132,7 +132,7 @@ def fit(name: str, X: list[list[str]], y: list[int], C: float) -> LinearModel:
     M = vec.fit_transform([{f: 1 for f in feats} for feats in X]).tocsr()
     M.indices = M.indices.astype("int32")  # liblinear takes 32-bit sparse indices only
     M.indptr = M.indptr.astype("int32")
-    clf = LogisticRegression(C=C, max_iter=2000, solver="liblinear")
+    clf = LogisticRegression(C=C, max_iter=2000, solver="liblinear", random_state=0)
     clf.fit(M, y)
     weights = {f: float(w) for f, w in zip(vec.get_feature_names_out(), clf.coef_[0])}
     return LinearModel(name, weights, float(clf.intercept_[0]))
