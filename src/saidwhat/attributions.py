@@ -76,6 +76,7 @@ class _Draft:
     p_cue: float
     content: list[int]
     outside: list[tuple[str, list[int]]]  # accepted quote regions outside the cue's sentence
+    extra_cue: list[int] = field(default_factory=list)  # words of a noun cue merged into this one
 
 
 def find_attributions(doc: Doc, qmask: list[int], models: dict[str, LinearModel],
@@ -105,6 +106,7 @@ def find_attributions(doc: Doc, qmask: list[int], models: dict[str, LinearModel]
             else:
                 draft.content.extend(region.tokens)
         drafts.append(draft)
+    drafts = _merge_noun_cues(drafts)
     used = {i for d in drafts for i in d.content}
     found: list[TokenAttribution] = []
     for d in drafts:
@@ -132,11 +134,27 @@ def find_attributions(doc: Doc, qmask: list[int], models: dict[str, LinearModel]
     return found
 
 
+def _merge_noun_cues(drafts: list[_Draft]) -> list[_Draft]:
+    """ "called, in a statement on Dec. 21, on …": the noun cue joins the verb cue it hangs on."""
+    by_token = {d.tok.i: d for d in drafts}
+    kept = []
+    for d in drafts:
+        tok = d.tok
+        if tok.pos_ == "NOUN" and tok.dep_ == "pobj" and tok.head.head.i in by_token \
+                and tok.head.head.i != tok.i:
+            verb = by_token[tok.head.head.i]
+            verb.extra_cue.extend([tok.head.i, tok.i])
+            verb.outside.extend(d.outside)
+            continue
+        kept.append(d)
+    return kept
+
+
 def _assemble(doc: Doc, qmask: list[int], models: dict[str, LinearModel], d: _Draft,
               limit: int) -> TokenAttribution | None:
     """Cue words, trimmed content and the best source for one cue; None without content."""
     tok = d.tok
-    cue = cue_tokens(tok)
+    cue = sorted(set(cue_tokens(tok)) | set(d.extra_cue))
     content = [i for i in _trim(doc, d.content) if i < limit and i not in cue]
     if not content:
         return None

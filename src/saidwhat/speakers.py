@@ -141,11 +141,13 @@ def _compatible(pronoun: str, cand: SpeakerInfo) -> bool:
 
 def _same(a: SpeakerInfo, b: SpeakerInfo) -> bool:
     """Whether a later definite/name mention ``b`` refers back to the earlier speaker ``a``."""
+    if b.definite and b.head_lemma and b.head_lemma == a.head_lemma and b.type == a.type \
+            and b.type in ("document", "organization", "group") or (b.definite and not b.name
+                                                                  and b.head_lemma == a.head_lemma):
+        return True  # "the statement" after "A US embassy statement"
     if a.name and b.name:
         la, lb = a.name.split(), b.name.split()
         return a.name == b.name or (la[-1] == lb[-1] and a.type == b.type == "person")
-    if b.definite and b.head_lemma and b.head_lemma == a.head_lemma and not b.name:
-        return True
     if b.definite and b.head_lemma in GROUP_NOUNS and a.type in ("organization", "group") and b.head_lemma == "group":
         return True
     return False
@@ -159,6 +161,7 @@ def resolve(doc: Doc, sources: list[tuple[int, int] | None]) -> tuple[list[Clust
     clusters: list[Cluster] = []
     assignment: list[int | None] = []
     history: list[int] = []  # cluster indices in order of mention
+    owners: dict[int, int] = {}  # sentence start -> cluster of the speaker quoted in it
     for rng in sources:
         if rng is None:
             assignment.append(None)
@@ -173,6 +176,9 @@ def resolve(doc: Doc, sources: list[tuple[int, int] | None]) -> tuple[list[Clust
                 if _compatible(info.pronoun, clusters[ci].info):
                     target = ci
                     break
+        elif info.definite and info.head_lemma in DOCUMENT_NOUNS and (
+                owner := _last_mention_owner(doc, rng[0], info.head_lemma, owners)) is not None:
+            target = owner  # "the statement": the last statement the text mentioned, and its speaker
         elif not info.anonymous or info.definite:
             for ci in reversed(history):
                 if _same(clusters[ci].info, info):
@@ -193,4 +199,13 @@ def resolve(doc: Doc, sources: list[tuple[int, int] | None]) -> tuple[list[Clust
         clusters[target].mentions.append(rng)
         history.append(target)
         assignment.append(target)
+        owners[doc[rng[0]].sent.start] = target
     return clusters, assignment
+
+
+def _last_mention_owner(doc: Doc, before: int, lemma: str, owners: dict[int, int]) -> int | None:
+    """The speaker of the sentence holding the nearest earlier mention of ``lemma``, if any."""
+    for tok in reversed(doc[:before]):
+        if tok.lemma_.lower() == lemma and tok.pos_ == "NOUN":
+            return owners.get(tok.sent.start)
+    return None
