@@ -65,6 +65,12 @@ def _trim(doc: Doc, toks: list[int]) -> list[int]:
         toks.pop()
     while toks and doc[toks[-1]].is_space:
         toks.pop()
+    # a quote mark at an edge whose partner is not in the content ('We will appeal,"') goes
+    if toks and sum(1 for i in toks if doc[i].is_quote) % 2 == 1:
+        if doc[toks[-1]].is_quote:
+            return _trim(doc, toks[:-1])
+        if doc[toks[0]].is_quote:
+            return _trim(doc, toks[1:])
     return toks
 
 

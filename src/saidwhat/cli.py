@@ -92,6 +92,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 SUBCOMMAND_MODULES = (
     ("ingest", ("ingest", "status", "export"), "ingest"),
+    ("web.serve", ("serve",), "web"),
 )
 
 

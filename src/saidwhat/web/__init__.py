@@ -1,0 +1,15 @@
+"""The web page and HTTP API over a saidwhat store (``saidwhat serve --db FILE``).
+
+``create_app(db_path, token=None)`` in :mod:`saidwhat.web.app` builds the FastAPI application;
+:mod:`saidwhat.web.queries` holds its read-only SQL; :mod:`saidwhat.web.serve` the command.
+Needs the ``web`` extra (fastapi, uvicorn, jinja2).
+"""
+from __future__ import annotations
+
+__all__ = ["create_app"]
+
+
+def create_app(db_path: str, token: str | None = None, **options):  # noqa: ANN201 - lazy import
+    from .app import create_app as _create
+
+    return _create(db_path, token=token, **options)
