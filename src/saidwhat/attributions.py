@@ -231,3 +231,41 @@ def add_continuations(doc: Doc, qmask: list[int], found: list[TokenAttribution],
                                       kind="continuation", channel=list(prev.channel)))
         used.update(content)
     return sorted(found + extra, key=lambda a: min(a.content + a.cue))
+
+
+def colon_attributions(doc: Doc, found: list[TokenAttribution],
+                       skip_from: int | None = None) -> list[TokenAttribution]:
+    """ "Graham: Trump's rhetoric destroying GOP's chance" and transcript turns ("TAPPER: …").
+
+    A paragraph that opens with a short name-like phrase (capitalised, no verb, at most six words)
+    and a colon attributes the rest of the paragraph to that phrase; the colon is the cue.
+    """
+    used = {i for a in found for i in (*a.content, *a.cue, *a.source)}
+    limit = len(doc) if skip_from is None else skip_from
+    extra: list[TokenAttribution] = []
+    starts = [0] + [t.i + 1 for t in doc[:-1] if "\n" in t.text_with_ws]
+    for start in starts:
+        while start < limit and doc[start].is_space:
+            start += 1
+        if start >= limit:
+            continue
+        end = start
+        while end < limit and "\n" not in doc[end].text_with_ws and not doc[end].is_space:
+            end += 1
+        end = min(end + 1, limit)
+        colon = next((t.i for t in doc[start:min(end, start + 8)] if t.text == ":"), None)
+        if colon is None or colon == start or colon in used:
+            continue
+        left = [t for t in doc[start:colon]]
+        words = [t for t in left if not t.is_punct]
+        if not words or len(words) > 6 or not left[0].text[:1].isupper():
+            continue
+        if any(t.pos_ in ("VERB", "AUX") for t in left):
+            continue
+        content = _trim(doc, list(range(colon + 1, end)))
+        if len(content) < 3 or sum(1 for i in content if i in used) * 2 > len(content):
+            continue
+        extra.append(TokenAttribution(cue=[colon], content=content, source=[t.i for t in left],
+                                      cue_head=colon, source_head=left[-1].i, confidence=0.6,
+                                      kind="direct" if doc[content[0]].is_quote else "indirect"))
+    return sorted(found + extra, key=lambda a: min(a.content + a.cue))

@@ -22,7 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .alignment import quotes_mask
-from .attributions import add_continuations, find_attributions
+from .attributions import add_continuations, colon_attributions, find_attributions
 from .linear import load_models
 from .relay import apply_relays, merge_participles
 from .speakers import resolve
@@ -84,6 +84,7 @@ class AttributionFinder:
         body_end = _body_end_token(doc)
         found = apply_relays(doc, find_attributions(doc, qmask, self.models, skip_from=body_end))
         found = merge_participles(doc, found)
+        found = colon_attributions(doc, found, skip_from=body_end)
         doc._.saidwhat_attributions = add_continuations(doc, qmask, found, skip_from=body_end)
         return doc
 
