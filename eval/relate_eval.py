@@ -12,7 +12,18 @@ The pairs were written for this project (not copied). Three parts:
 - ``holdout``: ids h.., written after the rules were frozen, in fresh wording and with more plain
   negation disputes (closer to news); measured once.
 
-Baseline: ``disputes`` iff exactly one of the two statements contains a negation word.
+Baseline: ``disputes`` iff exactly one of the two statements contains a negation word. The set is
+built around hard cases (antonyms, numbers, denials without "not"; negations that are not
+disputes), so the baseline scores far below the P 0.77 / R 0.78 it reaches on news pairs, where
+plain negation dominates; on the plain-negation kind alone it gets 7 of 8 (``--by-kind``).
+
+Measurement history (disputes P / R / F1):
+- first run of the rules, before any revision: dev 1.00 / 0.84 / 0.91, test 1.00 / 0.95 / 0.97.
+- holdout, written after those rules and measured once: 0.90 / 0.47 / 0.62 (baseline 0.36 / 0.21 /
+  0.27). Its errors were then read, so later holdout figures are no longer held out; revisions
+  after that were also checked on random sentence pairs from PolNeAR dev (real news).
+- dev/test figures after revisions: see the script's output. One test-half error (d38) was a code
+  bug found by reading the code (two synonym groups fused on one line), not by reading the pair.
 """
 from __future__ import annotations
 
@@ -70,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="report one part only (default: all, dev, test and holdout)")
     ap.add_argument("--errors", choices=("dev", "test", "holdout", "all"), help="list the mispredicted pairs of a part")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--by-kind", action="store_true", help="also: accuracy per kind of pair (hard-case tags)")
     args = ap.parse_args(argv)
 
     from saidwhat.model import load_base
@@ -111,6 +123,17 @@ def main(argv: list[str] | None = None) -> int:
                   f"  3-way accuracy {r['accuracy']:.3f}")
             print("relate confusion:\n" + format_confusion(r["confusion"], LABELS))
             print("baseline confusion:\n" + format_confusion(res["baseline"]["confusion"], ("disputes", "not-disputes")))
+    if args.by_kind and not args.json:
+        kinds: dict[str, list[int]] = {}
+        for i, r in enumerate(rows):
+            kinds.setdefault(f"{r['label'][:3]}/{r.get('kind', '?')}", []).append(i)
+        print("\nper kind (all parts): relate correct / baseline correct (disputes vs not) / n")
+        for k in sorted(kinds):
+            idx = kinds[k]
+            ok = sum(rels[i].label == rows[i]["label"] for i in idx)
+            b_ok = sum((baseline(rows[i]["a"], rows[i]["b"]) == "disputes") == (rows[i]["label"] == "disputes")
+                       for i in idx)
+            print(f"  {k:42} {ok:3} {b_ok:3} {len(idx):3}")
     if args.errors:
         print(f"\n-- errors ({args.errors})")
         for r, rel in zip(rows, rels):

@@ -75,9 +75,8 @@ def test_parse_published():
     assert parse_published("") is None and parse_published(None) is None
 
 
-# --- Bugs these tests reveal (reported to the lead; dates.py is not ours to edit). They are strict
-# xfails: the suite stays green now and turns red (XPASS) the day dates.py is fixed, so the marker
-# gets removed then.
+# --- Regression tests for three bugs these tests revealed in dates.py (since fixed there):
+# the look-ahead across New Year, 3-letter month prefixes, and timestamps as publication dates.
 
 
 def test_month_day_a_few_days_ahead_across_new_year_is_next_year():

@@ -149,6 +149,7 @@ def snapshot(db: str) -> dict:
 def settings(**kw) -> ingest.Settings:
     kw.setdefault("extractor", FAKE)
     kw.setdefault("progress", False)
+    kw.setdefault("link", False)  # the cross-article layer has its own tests
     return ingest.Settings(**kw)
 
 
@@ -223,7 +224,7 @@ def test_a_crashing_or_hanging_document_costs_only_itself(tmp_path):
 
 def _ingest_cmd(paths: list[str], db: str, *extra: str) -> list[str]:
     return [sys.executable, "-m", "saidwhat.ingest", "ingest", *paths, "--db", db, "--no-progress",
-            "--extractor", FAKE, *extra]
+            "--no-link", "--extractor", FAKE, *extra]
 
 
 def _env(**extra: str) -> dict[str, str]:

@@ -129,7 +129,8 @@ def add_crossref(path: Path, ids: dict[str, str]) -> None:
             insert("attribution_entities", article_id=aid, attribution_id=tid, entity_id=1,
                    speaker_id=sid, name=name, how="name")
     insert("claims", id=1, first_article_id=ids["harbour"], first_published="2024-05-06",
-           text="the port is unsafe", n_articles=2, first_attribution_id="a5", n_members=2)
+           text="the port is unsafe", n_articles=2, first_attribution_id="a5", n_members=2,
+           rep_article_id=ids["harbour"], rep_attribution_id="a5")
     insert("claim_members", claim_id=1, article_id=ids["harbour"], attribution_id="a5")
     insert("claim_members", claim_id=1, article_id=ids["blake2"], attribution_id="a2")
     insert(relations, article_id_from=ids["blake2"], attribution_from="a3", article_id_to=ids["harbour"],

@@ -93,6 +93,9 @@ def cmd_train(args: argparse.Namespace) -> int:
 SUBCOMMAND_MODULES = (
     ("ingest", ("ingest", "status", "export"), "ingest"),
     ("web.serve", ("serve",), "web"),
+    ("relate", ("relate",), "model"),
+    ("spark_job", ("spark",), "spark"),
+    ("crossref_cli", ("speakers", "said", "disputes", "claims", "link"), "store"),
 )
 
 

@@ -36,6 +36,11 @@ MESSAGES = {
     "E106": "could not start the extractor: {detail}",
     "E107": "cannot write the export: {detail}",
     "E108": "nothing to ingest: {detail}",
+    "E110": "{detail}",  # the cross-article layer is missing or its MinHash settings changed
+    "E111": "malformed alias file: {detail}",
+    "E120": "Spark job: {detail}",
+    "E201": "{detail}",  # serve: refused bind, bad token or port (the detail is the whole message)
+    "E202": "{detail}",  # serve: the web extra is missing
 }
 
 

@@ -59,6 +59,7 @@ class Settings:
     progress: bool | None = None  # None: a bar when stderr is a terminal
     extractor: Spec = DEFAULT_EXTRACTOR
     options: readers.Options = field(default_factory=readers.Options)
+    link: bool = True  # update the cross-article layer after the run (saidwhat.crossref.update)
 
 
 @dataclass
@@ -553,6 +554,10 @@ def run(paths: list[str], db: str = DEFAULT_DB, settings: Settings | None = None
                 writer.close()
         finally:
             cursor.close()
+        if settings.link and not writer.report.interrupted:
+            from saidwhat.crossref import update as link_articles
+
+            link_articles(store.con)  # entities, claims, relations of every article not linked yet
     return writer.report
 
 
@@ -573,8 +578,12 @@ def add_ingest_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def add_ingest_arguments(parser: argparse.ArgumentParser) -> None:
     o = readers.Options()
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="files, directories, globs, or -")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files, directories, globs, or -")
     parser.add_argument("--db", default=DEFAULT_DB, help=f"the store (default ./{DEFAULT_DB})")
+    parser.add_argument("--parquet", metavar="DIR",
+                        help="make the store from a Spark run's (or an export's) Parquet files")
+    parser.add_argument("--view", action="store_true",
+                        help="with --parquet: views over the files, nothing copied (read-only)")
     parser.add_argument("--workers", type=int, default=1,
                         help="worker processes, one model each (default 1; 0 = in this process)")
     parser.add_argument("--languages", default=",".join(o.languages),
@@ -588,6 +597,8 @@ def add_ingest_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=float, default=Settings.timeout,
                         help="seconds a chunk of documents may take before its worker is killed")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--no-link", action="store_true",
+                        help="leave the cross-article layer for a later `saidwhat link`")
     parser.add_argument("--chunk", type=int, default=Settings.chunk, help=argparse.SUPPRESS)
     parser.add_argument("--batch", type=int, default=Settings.batch, help=argparse.SUPPRESS)
     parser.add_argument("--extractor", default=DEFAULT_EXTRACTOR, help=argparse.SUPPRESS)
@@ -603,12 +614,20 @@ def settings_from(args: Any) -> Settings:
         raise SaidwhatError("E108", "--workers, --max-bytes and --max-chars must be positive")
     return Settings(workers=args.workers, chunk=args.chunk, batch=args.batch, timeout=args.timeout,
                     progress=False if args.no_progress else None, extractor=args.extractor,
-                    options=options)
+                    options=options, link=not args.no_link)
 
 
 def main_ingest(args: Any) -> int:
     """``saidwhat ingest``: 0 all units ok or skipped, 1 some failed, 130 interrupted (resume by
     running it again). Problems that stop the run raise SaidwhatError (exit 2)."""
+    if args.parquet:
+        from saidwhat.spark_job import attach_parquet
+
+        counts = attach_parquet(args.db, args.parquet, mode="view" if args.view else "import")
+        print(f"saidwhat: {counts} -> {args.db}", file=sys.stderr)
+        return EXIT_OK
+    if not args.paths:
+        raise SaidwhatError("E108", "give one or more PATHs (or --parquet DIR)")
     report = run(list(args.paths), args.db, settings_from(args))
     print(f"saidwhat: {report.line()} -> {args.db}", file=sys.stderr)
     if report.interrupted:

@@ -22,6 +22,7 @@ listed in docs/store.md.
 from __future__ import annotations
 
 import codecs
+import datetime
 import glob
 import gzip
 import hashlib
@@ -723,7 +724,11 @@ def _iso_date(value: str | None) -> str | None:
     if not match:
         return None
     year, month, day = (int(g) for g in match.groups())
-    if not (1 <= month <= 12 and 1 <= day <= 31 and 1000 <= year <= 9999):
+    if not 1000 <= year <= 9999:
+        return None
+    try:
+        datetime.date(year, month, day)  # 2016-02-31 is not a date (and DuckDB would refuse it)
+    except ValueError:
         return None
     return match.group(0)
 

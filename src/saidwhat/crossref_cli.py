@@ -1,0 +1,207 @@
+"""``saidwhat speakers|said|disputes|claims|link``: the cross-article layer on the command line.
+
+Wired into :mod:`saidwhat.cli` by :func:`add_subcommands`. Every query prints ``--format table``
+(for a person), ``json`` (a list of objects, the rows of :mod:`saidwhat.queries`) or ``csv``
+(a header and one line per row; lists joined with "; ").
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import importlib.util
+import json
+import sys
+from typing import Any, Callable, TextIO
+
+from saidwhat.store import DEFAULT_DB
+
+# What the commands need at run time, checked here (cheaply: importing datasketch pulls in scipy)
+# so that saidwhat.cli can say which extra to install instead of failing later.
+_MISSING = [m for m in ("duckdb", "datasketch") if importlib.util.find_spec(m) is None]
+if _MISSING:
+    raise ImportError(f"{' and '.join(_MISSING)} not installed")
+
+FORMATS = ("table", "json", "csv")
+
+# Columns shown per command (json always has every field).
+COLUMNS = {
+    "speakers": ["id", "name", "type", "attributions", "articles", "share", "first", "last", "aliases"],
+    "said": ["date", "date_basis", "entity", "speaker_as_written", "role", "cue", "content", "title",
+             "site", "article_id", "attribution_id"],
+    "disputes": ["type", "score", "from_speaker", "from_said", "from_date", "to_speaker", "to_said",
+                 "to_date", "cross_article", "why", "article_id_from", "attribution_from",
+                 "article_id_to", "attribution_to"],
+    "claims": ["id", "n_articles", "n_members", "first_published", "first_title", "first_site", "text",
+               "speakers", "sites", "first_article_id"],
+}
+TABLE_COLUMNS = {
+    "speakers": ["name", "type", "attributions", "articles", "share", "first", "last", "aliases"],
+    "said": ["date", "date_basis", "entity", "role", "content", "title"],
+    "disputes": ["type", "score", "from_speaker", "from_said", "to_speaker", "to_said", "why"],
+    "claims": ["id", "n_articles", "first_published", "first_title", "text", "speakers"],
+}
+WIDTH = {"content": 70, "from_said": 50, "to_said": 50, "text": 70, "title": 30, "first_title": 30,
+         "aliases": 40, "speakers": 40, "why": 40, "name": 32, "from_speaker": 24, "to_speaker": 24,
+         "entity": 24, "role": 16}
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.3f}".rstrip("0").rstrip(".") if value else "0"
+    if isinstance(value, (list, tuple)):
+        return "; ".join(_cell(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return " ".join(str(value).split())
+
+
+def write_rows(rows: list[dict[str, Any]], fmt: str, command: str, out: TextIO) -> None:
+    if fmt == "json":
+        json.dump(rows, out, indent=2, ensure_ascii=False, default=str)
+        out.write("\n")
+        return
+    if fmt == "csv":
+        columns = COLUMNS[command]
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([_cell(row.get(c)) for c in columns])
+        return
+    columns = TABLE_COLUMNS[command]
+    cells = [[_cell(row.get(c)) for c in columns] for row in rows]
+    cells = [[v if len(v) <= WIDTH.get(c, 40) else v[:WIDTH.get(c, 40) - 1] + "…"
+              for v, c in zip(line, columns)] for line in cells]
+    widths = [max([len(c)] + [len(line[i]) for line in cells]) for i, c in enumerate(columns)]
+    out.write("  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip() + "\n")
+    for line in cells:
+        out.write("  ".join(v.ljust(w) for v, w in zip(line, widths)).rstrip() + "\n")
+    if not rows:
+        out.write("(nothing)\n")
+
+
+def _note_pending(db: str) -> None:
+    from saidwhat import queries
+
+    n = queries.pending(db)
+    if n:
+        print(f"saidwhat: {n:,} stored articles are not linked yet; run `saidwhat link --db {db}`",
+              file=sys.stderr)
+
+
+def _run(command: str, query: Callable[[argparse.Namespace], list[dict[str, Any]]]) -> Callable:
+    def main(args: argparse.Namespace) -> int:
+        rows = query(args)
+        write_rows(rows, args.format, command, sys.stdout)
+        _note_pending(args.db)
+        return 0
+
+    return main
+
+
+def _speakers(args: argparse.Namespace) -> list[dict[str, Any]]:
+    from saidwhat import queries
+    return queries.speakers(args.db, limit=args.limit, type=args.type)
+
+
+def _said(args: argparse.Namespace) -> list[dict[str, Any]]:
+    from saidwhat import queries
+    rows = queries.said(args.db, args.by, about=args.about)
+    if not rows:
+        print(f"saidwhat: nothing found said by {args.by!r}" + (f" about {args.about!r}" if args.about else ""),
+              file=sys.stderr)
+    return rows
+
+
+def _disputes(args: argparse.Namespace) -> list[dict[str, Any]]:
+    from saidwhat import queries
+    types = ("disputes", "denies", "supports") if args.supports else ("disputes", "denies")
+    return queries.disputes(args.db, about=args.about, types=types, cross_only=args.cross_article)
+
+
+def _claims(args: argparse.Namespace) -> list[dict[str, Any]]:
+    from saidwhat import queries
+    return queries.claims(args.db, about=args.about, min_articles=args.min_articles)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", default=DEFAULT_DB, help=f"the store (default ./{DEFAULT_DB})")
+    parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default table)")
+
+
+def add_subcommands(subparsers: Any) -> None:
+    """Register ``speakers``, ``said``, ``disputes``, ``claims`` and ``link`` (each sets ``func``)."""
+    p = subparsers.add_parser("speakers", help="entities by how often they are quoted, and the anonymous share",
+                              description="Entities (people, organisations, countries) with counts of "
+                                          "attributions and articles, and the share of anonymous sources.")
+    _common(p)
+    p.add_argument("--limit", type=int, help="at most this many entities")
+    p.add_argument("--type", choices=("person", "organization", "country", "group", "unknown"),
+                   help="only entities of this type")
+    p.set_defaults(func=_run("speakers", _speakers))
+
+    p = subparsers.add_parser("said", help="a timeline of what one entity said, with dates and sources",
+                              description="What one entity said, oldest first. The date is when it was "
+                                          "said (said_on) where the text tells, else the article's "
+                                          "publication date; date_basis says which.")
+    _common(p)
+    p.add_argument("--by", required=True, metavar="NAME", help="a name or alias (\"Chang\", \"MKO\")")
+    p.add_argument("--about", metavar="TEXT", help="only statements containing every word of TEXT")
+    p.set_defaults(func=_run("said", _said))
+
+    p = subparsers.add_parser("disputes", help="statements that dispute each other, within and across articles",
+                              description="Pairs of attributions where one disputes (or denies) the "
+                                          "other, strongest first, with the detector's evidence.")
+    _common(p)
+    p.add_argument("--about", metavar="TEXT", help="only pairs whose statements or speakers contain every word")
+    p.add_argument("--supports", action="store_true", help="list supporting pairs too")
+    p.add_argument("--cross-article", action="store_true", help="only pairs from two different articles")
+    p.set_defaults(func=_run("disputes", _disputes))
+
+    p = subparsers.add_parser("claims", help="statements reported by several articles (reprints, wire copy)",
+                              description="Groups of near-identical statements across articles, with "
+                                          "the first article that carried each.")
+    _common(p)
+    p.add_argument("--about", metavar="TEXT", help="only claims containing every word of TEXT")
+    p.add_argument("--min-articles", type=int, default=2, help="at least this many articles (default 2)")
+    p.set_defaults(func=_run("claims", _claims))
+
+    p = subparsers.add_parser("link", help="(re)compute entities, claims and relations across articles",
+                              description="Link the articles of a store that are not linked yet: "
+                                          "entities, claims and relations, incrementally.")
+    p.add_argument("--db", default=DEFAULT_DB, help=f"the store (default ./{DEFAULT_DB})")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--aliases", metavar="FILE",
+                       help="user alias file (TOML: [[merge]] and [[split]]); kept in the store for later runs")
+    group.add_argument("--no-aliases", dest="aliases", action="store_const", const="",
+                       help="forget the alias rules kept in the store")
+    p.add_argument("--full", action="store_true", help="drop the cross-article layer and recompute it all")
+    p.add_argument("--json", action="store_true", help="print what was done as JSON")
+    p.add_argument("-v", "--verbose", action="store_true", help="report each stage on stderr")
+    p.set_defaults(func=_link)
+
+
+def _link(args: argparse.Namespace) -> int:
+    from saidwhat.crossref import main_link
+    return main_link(args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Stand-alone ``python -m saidwhat.crossref_cli {speakers,said,disputes,claims,link} ...``."""
+    from saidwhat.errors import EXIT_USAGE, SaidwhatError
+
+    parser = argparse.ArgumentParser(prog="saidwhat")
+    add_subcommands(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except SaidwhatError as exc:
+        print(f"saidwhat: error {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,248 @@
+"""``saidwhat.relate``: does statement B dispute, support, or not concern statement A?"""
+from __future__ import annotations
+
+import argparse
+import json
+
+import pytest
+
+from saidwhat.relate import LABELS, Relation, add_subcommands, relate, relate_many
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from saidwhat.model import load_base
+    return load_base()
+
+
+def rel(nlp, a, b, **kw) -> Relation:
+    r = relate(a, b, nlp=nlp, **kw)
+    assert r.label in LABELS and 0.0 <= r.score <= 1.0
+    for ev in r.evidence:  # every span is a real slice of its own text
+        for side, text in (("a", a), ("b", b)):
+            for s, e in ev[side]:
+                assert 0 <= s < e <= len(text), (side, s, e)
+    return r
+
+
+def test_negation_of_a_shared_predicate_disputes(nlp):
+    a = "The United States had been granted assurances by Baghdad about the camp."
+    b = "The United States had not been granted assurances by Baghdad about the camp."
+    r = rel(nlp, a, b)
+    assert r.label == "disputes"
+    why = r.evidence[0]
+    assert "negation" in why["why"] and "granted" in why["why"]
+    assert [b[s:e] for s, e in why["b"]][:2] == ["granted", "not"]
+
+
+def test_no_determiner_negates_the_clause(nlp):
+    r = rel(nlp, "The ministry received guarantees from the contractor.",
+            "The ministry received no guarantees from the contractor, an aide said.")
+    assert r.label == "disputes"
+
+
+def test_antonymous_predicates_dispute_without_any_negation_word(nlp):
+    assert rel(nlp, "Home sales rose in April.", "Home sales fell sharply in April, the agents' group said.").label == "disputes"
+    assert rel(nlp, "The inspectors said the dam is safe.", "The dam is dangerous, engineers warned.").label == "disputes"
+
+
+def test_antonyms_with_opposite_polarity_agree(nlp):
+    # "did not rise" and "fell" are compatible: no contradiction.
+    r = rel(nlp, "Home sales did not rise in April.", "Home sales fell in April.")
+    assert r.label != "disputes"
+
+
+def test_antonyms_about_different_subjects_are_not_a_dispute(nlp):
+    r = rel(nlp, "Wheat prices fell in Chicago.", "Chicago's crime rate rose last year.")
+    assert r.label == "unrelated"
+
+
+def test_conflicting_numbers_about_the_same_event_dispute(nlp):
+    r = rel(nlp, "The earthquake killed 12 people in the valley.",
+            "The earthquake killed 30 people in the valley, the Red Cross said.")
+    assert r.label == "disputes" and "quantities" in r.evidence[0]["why"]
+
+
+def test_hedged_numbers_that_overlap_do_not_dispute(nlp):
+    r = rel(nlp, "The earthquake killed at least 12 people in the valley.",
+            "The earthquake killed 30 people in the valley.")
+    assert r.label == "supports"
+    r = rel(nlp, "The earthquake killed twelve people.", "The earthquake killed 12 people.")
+    assert r.label == "supports"
+
+
+def test_numbers_of_different_things_are_not_a_dispute(nlp):
+    r = rel(nlp, "The storm killed 12 people in the Philippines.",
+            "The Philippines won 30 medals at the regional games.")
+    assert r.label == "unrelated"
+
+
+def test_different_dates_for_the_same_event_dispute(nlp):
+    r = rel(nlp, "The referendum will be held in April.", "The referendum will be held in September.")
+    assert r.label == "disputes"
+
+
+@pytest.mark.parametrize("b", [
+    "The mayor denied that he took a bribe from the developer.",
+    "The mayor's office rejected reports that he took a bribe from the developer.",
+    "It is not true that the mayor took a bribe from the developer, his lawyer said.",
+])
+def test_attributed_denial_of_the_statement_disputes_it(nlp, b):
+    r = rel(nlp, "The mayor took a bribe from the developer.", b)
+    assert r.label == "disputes", r
+
+
+def test_attributed_negation_with_the_speaker_after_the_content(nlp):
+    r = rel(nlp, "The striker has been suspended for three matches.",
+            "The striker is not on suspension, his agent said.")
+    assert r.label == "disputes"
+
+
+def test_implicative_verbs_negate_their_complement(nlp):
+    assert rel(nlp, "The finance minister resigned on Friday.",
+               "The finance minister refused to resign on Friday.").label == "disputes"
+
+
+def test_a_denial_that_does_not_restate_the_claim(nlp):
+    r = rel(nlp, "The lab's results show that the compound slows tumour growth.",
+            "Other scientists disputed the lab's results on the compound.")
+    assert r.label == "disputes"
+
+
+def test_two_agreeing_negative_statements_are_not_a_dispute(nlp):
+    r = rel(nlp, "The company did not pay any tax last year.",
+            "The company paid no tax last year, the report said.")
+    assert r.label == "supports"
+    r = rel(nlp, "Police have not identified the victim.", "The victim has not yet been identified by police.")
+    assert r.label == "supports"
+
+
+def test_negation_about_something_else_is_not_a_dispute(nlp):
+    r = rel(nlp, "The mayor did not attend the ceremony.",
+            "The mayor said the new budget would balance the city's books.")
+    assert r.label == "unrelated"
+
+
+def test_paraphrase_supports(nlp):
+    r = rel(nlp, "Police arrested two men after the robbery.",
+            "Two men were detained by police following the robbery.")
+    assert r.label == "supports" and r.score > 0.5
+
+
+def test_confirmation_supports(nlp):
+    r = rel(nlp, "The airline will cancel 300 flights on Monday.",
+            "A spokesman for the airline confirmed that 300 flights would be cancelled on Monday.")
+    assert r.label == "supports"
+    assert any("confirm" in e["why"] for e in r.evidence)
+
+
+def test_different_subjects_are_unrelated(nlp):
+    assert rel(nlp, "The senator visited a school in Ohio.",
+               "The weather service forecast heavy rain for the weekend.").label == "unrelated"
+    # sharing a named entity is not enough
+    assert rel(nlp, "Obama visited Kenya in July.",
+               "Obama's health care law faces a new challenge in the Supreme Court.").label == "unrelated"
+
+
+class CountingNLP:
+    """Wraps the pipeline and records what it is asked to parse."""
+
+    def __init__(self, nlp):
+        self.nlp, self.texts, self.calls = nlp, [], 0
+
+    def pipe(self, texts, **kw):
+        texts = list(texts)
+        self.calls += 1
+        self.texts.extend(texts)
+        return self.nlp.pipe(texts, **kw)
+
+
+def test_relate_many_parses_each_text_once_and_matches_relate(nlp):
+    a = "Unemployment rose in March."
+    pairs = [(a, "Unemployment fell in March."), {"a": a, "b": "Unemployment rose in March, the bank said."},
+             (a, "The orchestra toured Japan.", None, "a critic")]
+    counting = CountingNLP(nlp)
+    many = relate_many(pairs, nlp=counting)
+    assert counting.calls == 1 and sorted(counting.texts) == sorted(set(counting.texts))
+    assert len(counting.texts) == 4
+    assert [r.label for r in many] == ["disputes", "supports", "unrelated"]
+    assert many[0] == relate(a, "Unemployment fell in March.", nlp=nlp)
+
+
+# --- the command line, in process
+
+def run_cli(tmp_path, lines: str | None, capsys, nlp, monkeypatch, name="pairs.jsonl"):
+    import saidwhat.relate as relate_mod
+    monkeypatch.setattr(relate_mod, "_NLP", nlp)  # the loaded model, not a second load
+    parser = argparse.ArgumentParser(prog="saidwhat")
+    add_subcommands(parser.add_subparsers(dest="command", required=True))
+    path = tmp_path / name
+    if lines is not None:
+        path.write_text(lines, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    args = parser.parse_args(["relate", "--pairs", str(path), "-o", str(out)])
+    code = args.func(args)
+    _, err = capsys.readouterr()
+    written = [json.loads(l) for l in out.read_text().splitlines()] if out.exists() else None
+    return code, written, err
+
+
+def test_cli_one_malformed_line_among_good_ones(tmp_path, capsys, nlp, monkeypatch):
+    lines = (json.dumps({"id": "p1", "a": "Sales rose in May.", "b": "Sales fell in May."}) + "\n"
+             + "{this is not json\n"
+             + json.dumps({"id": "p3", "a": "Police arrested two men.", "b": "Two men were detained by police.",
+                           "a_speaker": "police"}) + "\n"
+             + json.dumps({"id": "p4", "a": "only a"}) + "\n")
+    code, written, err = run_cli(tmp_path, lines, capsys, nlp, monkeypatch)
+    assert code == 1
+    assert [w["id"] for w in written] == ["p1", "p3"]
+    assert [w["label"] for w in written] == ["disputes", "supports"]
+    assert set(written[0]) == {"id", "label", "score", "evidence"}
+    err_lines = err.strip().splitlines()
+    assert len(err_lines) == 2 and "E007" in err and "line 2" in err_lines[0] and "line 4" in err_lines[1]
+    assert "Traceback" not in err
+
+
+def test_cli_empty_file_exits_0_with_no_output(tmp_path, capsys, nlp, monkeypatch):
+    code, written, err = run_cli(tmp_path, "", capsys, nlp, monkeypatch)
+    assert code == 0 and written == [] and err == ""
+
+
+def test_cli_missing_file_exits_3(tmp_path, capsys, nlp, monkeypatch):
+    code, _, err = run_cli(tmp_path, None, capsys, nlp, monkeypatch, name="nope.jsonl")
+    assert code == 3 and "E006" in err and len(err.strip().splitlines()) == 1
+
+
+def test_cli_usage_error_exits_2(capsys):
+    parser = argparse.ArgumentParser(prog="saidwhat")
+    add_subcommands(parser.add_subparsers(dest="command", required=True))
+    with pytest.raises(SystemExit) as exc:
+        parser.parse_args(["relate"])  # --pairs is required
+    assert exc.value.code == 2
+
+
+# --- properties over generated statements
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+SUBJECTS = ["council", "company", "minister", "union", "court", "army", "hospital", "club"]
+VERBS = [("approved", "approve"), ("signed", "sign"), ("visited", "visit"), ("criticised", "criticise"),
+         ("closed", "close"), ("funded", "fund"), ("inspected", "inspect"), ("bought", "buy")]
+OBJECTS = ["plan", "contract", "factory", "report", "stadium", "bridge", "treaty", "school"]
+_settings = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@_settings
+@given(st.sampled_from(SUBJECTS), st.sampled_from(VERBS), st.sampled_from(OBJECTS), st.booleans())
+def test_property_a_statement_and_its_negation_dispute(nlp, subj, verb, obj, attributed):
+    past, base = verb
+    a = f"The {subj} {past} the {obj} last week."
+    b = f"The {subj} did not {base} the {obj} last week" + (", a spokesman said." if attributed else ".")
+    assert rel(nlp, a, b).label == "disputes"
+    assert rel(nlp, a, a).label == "supports"
+
+
+@_settings
+@given(st.text(max_size=120), st.text(max_size=120))
+def test_property_any_text_gives_a_valid_relation(nlp, a, b):
+    rel(nlp, a, b)  # label, score range and spans are checked inside
