@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from saidwhat import ingest
-from saidwhat.errors import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
+from saidwhat.errors import EXIT_INPUT, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
 from saidwhat.record import Attribution, Cue, Record, Role, Source, Speaker
 from saidwhat.store import open_store
 
@@ -284,7 +284,7 @@ def test_cli_errors_are_one_line_and_exit_2(tmp_path, capsys):
     assert err.startswith("saidwhat: error E101:") and "\n" not in err
     assert notdb.read_text() == "my precious notes\n"
     assert ingest.main(["ingest", str(tmp_path / "nope.txt"), "--db", str(tmp_path / "s.duckdb"),
-                        "--no-progress"]) == EXIT_USAGE
+                        "--no-progress"]) == EXIT_INPUT  # no input at all: 3, as for extract
     assert "E006" in capsys.readouterr().err and not (tmp_path / "s.duckdb").exists()
     assert ingest.main(["ingest", str(tmp_path / "a.txt"), "--db", str(tmp_path / "s.duckdb"),
                         "--no-progress", "--extractor", "no_such_module:Nothing", "--workers", "1"]) == EXIT_USAGE

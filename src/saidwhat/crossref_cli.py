@@ -190,17 +190,10 @@ def _link(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Stand-alone ``python -m saidwhat.crossref_cli {speakers,said,disputes,claims,link} ...``."""
-    from saidwhat.errors import EXIT_USAGE, SaidwhatError
+    """``python -m saidwhat.crossref_cli …`` is ``saidwhat …``."""
+    from saidwhat.cli import main as cli_main
 
-    parser = argparse.ArgumentParser(prog="saidwhat")
-    add_subcommands(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    try:
-        return int(args.func(args))
-    except SaidwhatError as exc:
-        print(f"saidwhat: error {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    return cli_main(argv)
 
 
 if __name__ == "__main__":

@@ -577,7 +577,6 @@ def add_ingest_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def add_ingest_arguments(parser: argparse.ArgumentParser) -> None:
-    o = readers.Options()
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files, directories, globs, or -")
     parser.add_argument("--db", default=DEFAULT_DB, help=f"the store (default ./{DEFAULT_DB})")
     parser.add_argument("--parquet", metavar="DIR",
@@ -586,14 +585,7 @@ def add_ingest_arguments(parser: argparse.ArgumentParser) -> None:
                         help="with --parquet: views over the files, nothing copied (read-only)")
     parser.add_argument("--workers", type=int, default=1,
                         help="worker processes, one model each (default 1; 0 = in this process)")
-    parser.add_argument("--languages", default=",".join(o.languages),
-                        help="languages to keep, comma-separated, or 'any' (default en)")
-    parser.add_argument("--min-chars", type=int, default=o.min_chars,
-                        help=f"skip HTML whose main text is shorter (default {o.min_chars})")
-    parser.add_argument("--max-bytes", type=int, default=o.max_bytes,
-                        help=f"skip pages and files larger than this (default {o.max_bytes:,})")
-    parser.add_argument("--max-chars", type=int, default=o.max_chars,
-                        help=f"skip articles longer than this (default {o.max_chars:,})")
+    readers.add_options_arguments(parser)
     parser.add_argument("--timeout", type=float, default=Settings.timeout,
                         help="seconds a chunk of documents may take before its worker is killed")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -605,13 +597,12 @@ def add_ingest_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def settings_from(args: Any) -> Settings:
-    languages = tuple(x.strip() for x in str(args.languages).split(",") if x.strip())
-    if languages in (("any",), ("*",)):
-        languages = ()
-    options = readers.Options(min_chars=args.min_chars, max_bytes=args.max_bytes,
-                              max_chars=args.max_chars, languages=languages)
-    if min(args.workers + 1, args.chunk, args.batch, args.max_bytes, args.max_chars) < 1:
-        raise SaidwhatError("E108", "--workers, --max-bytes and --max-chars must be positive")
+    try:
+        options = readers.options_from_args(args)
+    except ValueError as exc:
+        raise SaidwhatError("E108", str(exc)) from None
+    if min(args.workers + 1, args.chunk, args.batch) < 1:
+        raise SaidwhatError("E108", "--workers, --chunk and --batch must be positive")
     return Settings(workers=args.workers, chunk=args.chunk, batch=args.batch, timeout=args.timeout,
                     progress=False if args.no_progress else None, extractor=args.extractor,
                     options=options, link=not args.no_link)
@@ -650,15 +641,10 @@ def add_subcommands(subparsers: Any) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Stand-alone ``python -m saidwhat.ingest {ingest,status,export} ...`` (until cli.py has them)."""
-    parser = argparse.ArgumentParser(prog="saidwhat")
-    add_subcommands(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    try:
-        return int(args.func(args))
-    except SaidwhatError as exc:
-        print(f"saidwhat: error {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    """``python -m saidwhat.ingest …`` is ``saidwhat …`` (one entry point, one error policy)."""
+    from saidwhat.cli import main as cli_main
+
+    return cli_main(argv)
 
 
 if __name__ == "__main__":

@@ -68,6 +68,30 @@ class Options:
     min_language_confidence: float = 0.5  # below this we do not trust the detector and keep the text
 
 
+def add_options_arguments(parser) -> None:
+    """The reading policy as command-line options (shared by ``ingest`` and ``spark``)."""
+    o = Options()
+    parser.add_argument("--languages", default=",".join(o.languages),
+                        help="languages to keep, comma-separated, or 'any' (default en)")
+    parser.add_argument("--min-chars", type=int, default=o.min_chars,
+                        help=f"skip HTML whose main text is shorter (default {o.min_chars})")
+    parser.add_argument("--max-bytes", type=int, default=o.max_bytes,
+                        help=f"skip pages and files larger than this (default {o.max_bytes:,})")
+    parser.add_argument("--max-chars", type=int, default=o.max_chars,
+                        help=f"skip articles longer than this (default {o.max_chars:,})")
+
+
+def options_from_args(args) -> Options:
+    """:class:`Options` from :func:`add_options_arguments`' values (ValueError if not positive)."""
+    languages = tuple(x.strip() for x in str(args.languages).split(",") if x.strip())
+    if languages in (("any",), ("*",)):
+        languages = ()
+    if min(args.max_bytes, args.max_chars, args.min_chars + 1) < 1:
+        raise ValueError("--max-bytes and --max-chars must be positive")
+    return Options(min_chars=args.min_chars, max_bytes=args.max_bytes, max_chars=args.max_chars,
+                   languages=languages)
+
+
 @dataclass(frozen=True)
 class Unit:
     """One unit of input as read: raw payload plus what the container told us about it.

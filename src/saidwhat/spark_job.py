@@ -1004,7 +1004,6 @@ def attach_parquet(db_path: str, parquet_dir: str, mode: str = "view") -> dict[s
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    o = readers.Options()
     parser.add_argument("paths", nargs="+", metavar="INPUT",
                         help="files, directories, globs, or Hadoop URIs (s3a://..., hdfs://...)")
     parser.add_argument("--out", required=True, metavar="DIR", help="output directory or URI")
@@ -1012,14 +1011,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                                          "(default: spark-submit's, else local[<cores>])")
     parser.add_argument("--conf", action="append", default=[], metavar="KEY=VALUE",
                         help="a Spark setting (repeatable), e.g. spark.executor.memory=4g")
-    parser.add_argument("--languages", default=",".join(o.languages),
-                        help="languages to keep, comma-separated, or 'any' (default en)")
-    parser.add_argument("--min-chars", type=int, default=o.min_chars,
-                        help=f"skip HTML whose main text is shorter (default {o.min_chars})")
-    parser.add_argument("--max-bytes", type=int, default=o.max_bytes,
-                        help=f"skip pages and files larger than this (default {o.max_bytes:,})")
-    parser.add_argument("--max-chars", type=int, default=o.max_chars,
-                        help=f"skip articles longer than this (default {o.max_chars:,})")
+    readers.add_options_arguments(parser)
     parser.add_argument("--timeout", type=float, default=600.0,
                         help="seconds a chunk of documents may take (default 600; 0: no limit)")
     parser.add_argument("--fetch", choices=("auto", "binary"), default="auto",
@@ -1049,13 +1041,12 @@ def add_subcommands(subparsers: Any) -> None:
 
 
 def _options(args: Any) -> readers.Options:
-    languages = tuple(x.strip() for x in str(args.languages).split(",") if x.strip())
-    if languages in (("any",), ("*",)):
-        languages = ()
-    if min(args.max_bytes, args.max_chars, args.min_chars + 1) < 1 or args.target_mb <= 0:
-        raise SaidwhatError(SPARK_ERROR, "--max-bytes, --max-chars and --target-mb must be positive")
-    return readers.Options(min_chars=args.min_chars, max_bytes=args.max_bytes,
-                           max_chars=args.max_chars, languages=languages)
+    if args.target_mb <= 0:
+        raise SaidwhatError(SPARK_ERROR, "--target-mb must be positive")
+    try:
+        return readers.options_from_args(args)
+    except ValueError as exc:
+        raise SaidwhatError(SPARK_ERROR, str(exc)) from None
 
 
 def main_spark(args: Any) -> int:
