@@ -27,9 +27,14 @@ def predict(pipeline: Pipeline, gold: list[dict]) -> tuple[list[dict], list[Reco
     return [r.to_spans() for r in records], records
 
 
-def seed_checks(record: Record) -> list[str]:
+def seed_checks(record: Record, gold: dict) -> list[str]:
     """Behaviour the seed article must show (DESIGN.md / issue 2); returns failures."""
     problems = []
+    ours = [span for u in record.unattributed for span in u.spans]
+    for s, e in (span for spans in gold.get("unattributed", []) for span in
+                 (spans if isinstance(spans[0], list) else [spans])):
+        if not any(min(e, oe) - max(s, os_) >= 0.8 * (e - s) for os_, oe in ours):
+            problems.append(f"the outlet's own sentence at {s}-{e} is not in unattributed")
 
     def att_with_cue(word: str):
         return [a for a in record.attributions if a.cue and word in a.cue.text]
@@ -44,6 +49,11 @@ def seed_checks(record: Record) -> list[str]:
         sp = record.speaker(relayed[0].source.speaker if relayed[0].source else None)
         if sp is None or not sp.anonymous:
             problems.append("the IRIB-relayed speaker is not anonymous")
+    by_id = {a.id: a for a in record.attributions}
+    if not any(r.type == "disputes" and "disputed" in (by_id[r.source_id].cue.text if by_id[r.source_id].cue else "")
+               and "Benjamin Chang" in (by_id[r.target_id].source.text if by_id[r.target_id].source else "")
+               for r in record.relations):
+        problems.append("no relation: the Iraqi official's attribution disputes Benjamin Chang's")
     chang = [s for s in record.speakers if s.name == "Benjamin Chang"]
     if not chang or chang[0].role != "spokesman" or chang[0].affiliation != "White House":
         problems.append("Benjamin Chang is not named with role spokesman and affiliation White House")
@@ -89,7 +99,7 @@ def main() -> int:
             print(f"  {'ok' if value >= floor else 'FAIL':4} seed {key} = {value:.4f} (floor {floor})")
             if value < floor:
                 failures.append(f"seed {key} {value:.4f} < {floor}")
-        for problem in seed_checks(seed_records[0]):
+        for problem in seed_checks(seed_records[0], seed_gold[0]):
             print(f"  FAIL seed: {problem}")
             failures.append(problem)
 
