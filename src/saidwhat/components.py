@@ -35,14 +35,12 @@ for _name in ("saidwhat_qmask", "saidwhat_attributions", "saidwhat_speakers"):
         Doc.set_extension(_name, default=None)
 
 
-def _body_end_token(doc: Doc) -> int | None:
+def body_end_token(doc: Doc) -> int | None:
+    """The first token of the boilerplate tail (``doc.user_data["saidwhat_body_end"]``), if any."""
     end = doc.user_data.get("saidwhat_body_end")
     if end is None:
         return None
-    for tok in doc:
-        if tok.idx >= end:
-            return tok.i
-    return None
+    return next((t.i for t in doc if t.idx >= end), None)
 
 
 @Language.factory("saidwhat_paragraphs_v1", assigns=["token.is_sent_start"])
@@ -81,7 +79,7 @@ class AttributionFinder:
         qmask = doc._.saidwhat_qmask
         if qmask is None:
             qmask = doc._.saidwhat_qmask = quotes_mask(doc)
-        body_end = _body_end_token(doc)
+        body_end = body_end_token(doc)
         found = apply_relays(doc, find_attributions(doc, qmask, self.models, skip_from=body_end))
         found = merge_participles(doc, found)
         found = colon_attributions(doc, found, skip_from=body_end)

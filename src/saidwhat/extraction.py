@@ -15,9 +15,9 @@ from typing import Iterable, Iterator
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import components  # noqa: F401  (registers the spaCy factories)
 from .alignment import char_spans, token_spans
 from .boilerplate import tail_start
+from .components import body_end_token
 from .dates import TIME_WORDS, parse_published, resolve as resolve_date
 from .errors import SaidwhatError
 from .lexicon import BELIEF, stance_of
@@ -166,7 +166,7 @@ def to_record(doc: Doc, repaired: Repaired, article: Article) -> Record:
             confidence=att.confidence))
         stances.append(stance)
 
-    body_end = _body_end_token(doc)
+    body_end = body_end_token(doc)
     used = {i for a in atts for i in (*a.content, *a.cue, *a.source)}
     voice = own_voice(doc, qmask, used, body_end, _to_repaired(repaired, headline_end(text, article.title)))
     unattributed = tuple(role(list(range(s, e))) for s, e in voice)
@@ -178,13 +178,6 @@ def to_record(doc: Doc, repaired: Repaired, article: Article) -> Record:
     boilerplate = (Role.of(text, [(tail, len(text.rstrip()))]),) if tail is not None else ()
     return Record(article=article, attributions=tuple(attributions), speakers=tuple(speakers),
                   unattributed=unattributed, relations=relations, boilerplate=boilerplate)
-
-
-def _body_end_token(doc: Doc) -> int | None:
-    end = doc.user_data.get("saidwhat_body_end")
-    if end is None:
-        return None
-    return next((t.i for t in doc if t.idx >= end), None)
 
 
 def _said_on(doc: Doc, att, tok_spans, text: str, published) -> SaidOn | None:

@@ -141,10 +141,10 @@ def _compatible(pronoun: str, cand: SpeakerInfo) -> bool:
 
 def _same(a: SpeakerInfo, b: SpeakerInfo) -> bool:
     """Whether a later definite/name mention ``b`` refers back to the earlier speaker ``a``."""
-    if b.definite and b.head_lemma and b.head_lemma == a.head_lemma and b.type == a.type \
-            and b.type in ("document", "organization", "group") or (b.definite and not b.name
-                                                                  and b.head_lemma == a.head_lemma):
-        return True  # "the statement" after "A US embassy statement"
+    if b.definite and b.head_lemma and b.head_lemma == a.head_lemma:
+        # "the statement" after "A US embassy statement"; "the official" after "an official"
+        if not b.name or (b.type == a.type and b.type in ("document", "organization", "group")):
+            return True
     if a.name and b.name:
         la, lb = a.name.split(), b.name.split()
         return a.name == b.name or (la[-1] == lb[-1] and a.type == b.type == "person")
