@@ -111,6 +111,9 @@ def cue_features(tok: Token, qmask: list[int]) -> list[str]:
     for d in deps:
         f.append(f"c={d}")
         f.append(f"l|c={lemma}|{d}")
+    for ch in tok.children:  # prepositional verbs: "focus on", "call for", "gloss over"
+        if ch.dep_ in ("prep", "prt") and ch.i > tok.i:
+            f.append(f"l|p={lemma}|{ch.lower_}")
     f.append(f"l|ccomp={lemma}|{'ccomp' in deps}")
     # quotation marks nearby: a quote ending just before ("..., she said") or starting after
     sent = tok.sent
@@ -143,11 +146,8 @@ def content_regions(cue: Token, qmask: list[int], quote_tokens: list[tuple[int, 
     if head.i != cue.i:
         # The governing clause minus the cue's own subtree ("X, according to Y", "X, he said").
         own = {t.i for t in cue.subtree}
-        anchor = head
-        if cue.lower_ == "according" or cue.dep_ in ("prep",):
-            anchor = head
         sent = cue.sent
-        toks = tuple(t.i for t in anchor.subtree if t.i not in own and sent.start <= t.i < sent.end)
+        toks = tuple(t.i for t in head.subtree if t.i not in own and sent.start <= t.i < sent.end)
         if toks:
             regions.append(Region(f"head:{cue.dep_}", toks))
             covered.update(toks)
