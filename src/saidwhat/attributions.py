@@ -134,9 +134,7 @@ def find_attributions(doc: Doc, qmask: list[int], models: dict[str, LinearModel]
         for extra in follow_on:
             extra = [i for i in _trim(doc, extra) if i < limit]
             if extra:
-                found.append(TokenAttribution(cue=[], content=extra, source=list(att.source),
-                                              cue_head=att.cue_head, source_head=att.source_head,
-                                              confidence=att.confidence * 0.8, kind="continuation"))
+                found.append(continuation_of(att, extra))
     return found
 
 
@@ -185,6 +183,13 @@ def _assemble(doc: Doc, qmask: list[int], models: dict[str, LinearModel], d: _Dr
                             source_head=source_head, confidence=d.p_cue, kind=kind)
 
 
+def continuation_of(prev: TokenAttribution, content: list[int]) -> TokenAttribution:
+    """A cue-less quote that goes on with ``prev``'s speaker (and channel)."""
+    return TokenAttribution(cue=[], content=content, source=list(prev.source), cue_head=prev.cue_head,
+                            source_head=prev.source_head, confidence=prev.confidence * 0.8,
+                            kind="continuation", channel=list(prev.channel))
+
+
 def _new_paragraph(doc: Doc, a: int, b: int) -> bool:
     """Whether a line break lies between tokens ``a`` and ``b``."""
     return any("\n" in t.text_with_ws for t in doc[min(a, b):max(a, b)])
@@ -226,9 +231,7 @@ def add_continuations(doc: Doc, qmask: list[int], found: list[TokenAttribution],
         content = _trim(doc, list(range(qs, qe)))
         if not content:
             continue
-        extra.append(TokenAttribution(cue=[], content=content, source=list(prev.source), cue_head=prev.cue_head,
-                                      source_head=prev.source_head, confidence=prev.confidence * 0.8,
-                                      kind="continuation", channel=list(prev.channel)))
+        extra.append(continuation_of(prev, content))
         used.update(content)
     return sorted(found + extra, key=lambda a: min(a.content + a.cue))
 

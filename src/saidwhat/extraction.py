@@ -92,6 +92,7 @@ class Pipeline:
             doc = self.nlp.make_doc(repaired.text)
             tail = tail_start(article.text)
             if tail is not None:
+                doc.user_data["saidwhat_tail"] = tail  # input offset, for the record
                 doc.user_data["saidwhat_body_end"] = _to_repaired(repaired, tail)
             batch.append((article, repaired, doc))
             if len(batch) >= self.batch_size:
@@ -174,7 +175,7 @@ def to_record(doc: Doc, repaired: Repaired, article: Article) -> Record:
                                                 for i in range(len(atts))])
     relations = tuple(Relation(l.type, f"a{l.source + 1}", f"a{l.target + 1}",
                                tuple(char_spans(text, tok_spans, list(l.evidence))), l.score) for l in links)
-    tail = tail_start(text)
+    tail = doc.user_data.get("saidwhat_tail")
     boilerplate = (Role.of(text, [(tail, len(text.rstrip()))]),) if tail is not None else ()
     return Record(article=article, attributions=tuple(attributions), speakers=tuple(speakers),
                   unattributed=unattributed, relations=relations, boilerplate=boilerplate)
