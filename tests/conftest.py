@@ -5,8 +5,16 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+# CI runs the same examples every time (a red CI must mean a change broke something); a local run
+# draws new ones, which is where property tests find new inputs.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 def shared_dir() -> Path:

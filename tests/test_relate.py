@@ -242,6 +242,13 @@ def test_property_a_statement_and_its_negation_dispute(nlp, subj, verb, obj, att
     assert rel(nlp, a, a).label == "supports"
 
 
+@pytest.mark.parametrize("a,b", [("\x1f", "x"), (" ", "\t"), ("A. \x1f", "\n\n")])
+def test_whitespace_only_sentences_terminate(nlp, a, b):
+    # spaCy makes a lone whitespace token its own head with dep "dep" (not "ROOT"); walking up
+    # to a clause head once looped forever on it
+    rel(nlp, a, b)
+
+
 @_settings
 @given(st.text(max_size=120), st.text(max_size=120))
 def test_property_any_text_gives_a_valid_relation(nlp, a, b):

@@ -415,7 +415,9 @@ class _Analyser:
 
     def clause_of(self, t):
         start = t
-        while not self.is_clause_head(t):
+        # a lone whitespace token is its own head with dep "dep", not "ROOT": stop at any root
+        # (compare indices: spaCy makes a new Token object on every access, so `is` never holds)
+        while not self.is_clause_head(t) and t.head.i != t.i:
             t = t.head
         self._head[start.i] = t.i
         return t
@@ -457,7 +459,7 @@ class _Analyser:
         purpose clause ("to pass"), a condition or an indirect question ("if", "whether", "unless")."""
         if self.in_question(h):
             return True
-        while h.dep_ == "conj" and h.head is not h:
+        while h.dep_ == "conj" and h.head.i != h.i:
             up = self.clause_of(h.head)
             if up.i == h.i:
                 break
@@ -502,7 +504,7 @@ class _Analyser:
 
     def gov_factor(self, h) -> tuple[int, list]:
         """What the governing context does to clause h's truth: (+1 or -1, tokens responsible)."""
-        if h.dep_ == "ROOT" or h.head is h or h.i in self._active:
+        if h.dep_ == "ROOT" or h.head.i == h.i or h.i in self._active:
             return 1, []
         self._active.add(h.i)
         try:
@@ -620,7 +622,7 @@ class _Analyser:
                 clauses.setdefault(h.i, {"subj": [], "obj": [], "obl": [], "comp": []})
                 continue
             c = t
-            while c.head.i != h.i and c.head is not c:
+            while c.head.i != h.i and c.head.i != c.i:
                 c = c.head
             role = {"nsubj": "subj", "csubj": "subj", "agent": "subj", "expl": "subj",
                     "nsubjpass": "obj", "dobj": "obj", "dative": "obj", "attr": "obj", "oprd": "obj"}.get(c.dep_, "obl")
