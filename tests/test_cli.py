@@ -105,3 +105,50 @@ def test_eval_figures_equal_the_reference_scorer_on_dev(capsys, tmp_path, shared
     theirs = json.loads(ref.stdout)["metrics"]
     assert code == 0 and ours.keys() == theirs.keys()
     assert all(abs(ours[k] - theirs[k]) < 1e-9 for k in ours)
+
+
+# --- pages and archives: extract reads them through the ingest readers
+
+
+def test_extract_reads_the_main_text_of_an_html_page(capsys, tmp_path):
+    from test_readers import PAGE
+
+    page = tmp_path / "strike.html"
+    page.write_text(PAGE, encoding="utf-8")
+    code, out, err = run(["extract", str(page), "--format", "json"], capsys)
+    assert code == 0, err
+    [rec] = json.loads(out)
+    text = rec["article"]["text"]
+    assert "<p>" not in text and "Copyright" not in text and "Sport" not in text  # markup and chrome gone
+    assert rec["article"]["id"] == "strike" and rec["article"]["url"] == "https://news.example/strike"
+    assert rec["attributions"], "the page's attribution is found"
+    for att in rec["attributions"]:  # offsets are into the extracted main text
+        assert text[slice(*att["cue"]["spans"][0])] == att["cue"]["text"]
+
+
+def test_extract_reads_the_pages_of_a_warc_and_passes_over_other_records(capsys, tmp_path):
+    from test_readers import PAGE, _warc
+
+    html = [("Content-Type", "text/html; charset=utf-8")]
+    warc = tmp_path / "crawl.warc.gz"
+    _warc(warc, [("warcinfo", "info.warc", None, None, b""),
+                 ("request", "https://news.example/strike", "GET /strike HTTP/1.1", [], b""),
+                 ("response", "https://news.example/strike", "200 OK", html, PAGE.encode()),
+                 ("response", "https://news.example/logo.png", "200 OK", [("Content-Type", "image/png")], b"\x89PNG")])
+    code, out, err = run(["extract", str(warc), "--format", "jsonl"], capsys)
+    assert code == 0 and err == ""  # the request, the warcinfo and the image are not errors
+    recs = [json.loads(line) for line in out.splitlines()]
+    assert len(recs) == 1 and recs[0]["article"]["url"] == "https://news.example/strike"
+
+
+def test_extract_over_a_folder_reports_each_bad_file_and_goes_on(capsys, tmp_path):
+    (tmp_path / "good.txt").write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "empty.html").write_text("<html><body><nav>Home</nav></body></html>", encoding="utf-8")
+    (tmp_path / "scan.txt").write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 4)
+    code, out, err = run(["extract", str(tmp_path), "--format", "jsonl"], capsys)
+    assert code == 1  # partial: some inputs failed
+    assert len(out.splitlines()) == 1 and "Maria Okafor" in out
+    lines = err.strip().splitlines()
+    assert len(lines) == 2 and "Traceback" not in err
+    assert any("E012" in x and "empty.html" in x for x in lines)
+    assert any("E002" in x and "scan.txt" in x for x in lines)

@@ -311,3 +311,36 @@ def test_relations_wait_for_the_detector_and_errors_roll_back(pipeline, tmp_path
     report = link(db)  # the new article, and the relations the first two were waiting for
     assert report.articles == 1 and report.relations >= 1
     assert query(db, "SELECT count(*) FROM crossref_articles WHERE relations_done") == [(3,)]
+
+
+def test_export_carries_the_cross_article_tables_in_every_format(pipeline, tmp_path):
+    import duckdb
+
+    from saidwhat.export import DERIVED, FORMATS, export
+
+    db = tmp_path / "s.duckdb"
+    ingest_texts(db, pipeline, [
+        ("A White House spokesman, Benjamin Chang, said the United States had received written "
+         "guarantees from Baghdad.", "2008-12-29"),
+        ("Mr. Chang said on Tuesday that the talks with Baghdad would continue next month.", "2009-01-02"),
+        ("An Iraqi official, however, disputed the claims, saying no guarantees had been given.", "2009-01-03"),
+    ])
+    core = export(str(db), "jsonl", str(tmp_path / "before"))
+    assert not set(core) & set(DERIVED)  # not linked yet: nothing derived to export
+    link(db)
+    want = query(db, "SELECT id, name, aliases FROM entities ORDER BY id")
+    assert want, "linking found the spokesman"
+    for fmt in FORMATS:
+        out = tmp_path / fmt
+        written = export(str(db), fmt, str(out))
+        assert {"entities", "claims", "claim_members", "cross_relations"} <= set(written)
+        schema = json.loads((out / "schema.json").read_text())
+        assert [c["name"] for c in schema["derived"]["entities"]][:3] == ["id", "name", "type"]
+        reader = {"parquet": "read_parquet", "jsonl": "read_json_auto", "csv": "read_csv_auto"}[fmt]
+        got = duckdb.connect().execute(f"SELECT id, name, aliases FROM {reader}(?) ORDER BY id",
+                                       [written["entities"]]).fetchall()
+        if fmt == "csv":  # lists are JSON text in a CSV cell
+            got = [(i, n, json.loads(a)) for i, n, a in got]
+        assert [(int(i), n, list(a)) for i, n, a in got] == [(i, n, list(a)) for i, n, a in want]
+        assert not list(out.glob("*.tmp")) and not (out / f"relation_terms.{fmt}").exists()
+    assert set(export(str(db), "csv", str(tmp_path / "core"), derived=False)) == set(core)

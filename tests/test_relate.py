@@ -57,6 +57,35 @@ def test_antonyms_about_different_subjects_are_not_a_dispute(nlp):
     assert r.label == "unrelated"
 
 
+def test_for_and_against_the_same_thing_dispute(nlp):
+    r = rel(nlp, "The mayor argued for the new stadium.", "The mayor argued against the new stadium.")
+    assert r.label == "disputes" and "for and against" in r.evidence[0]["why"]
+    assert rel(nlp, "The union voted for the strike.", "The union voted for the strike.").label == "supports"
+
+
+def test_a_negation_the_parse_does_not_line_up_still_disputes(nlp):
+    # the noun "arrests" under "made" does not line up with the verb "arrested"; the words do
+    r = rel(nlp, "The driver has been arrested.", "No arrests have been made, a police spokeswoman said.")
+    assert r.label == "disputes" and "negates" in r.evidence[0]["why"]
+    assert r.score < 0.75  # weaker than a dispute found in the structure
+
+
+def test_a_negated_antonym_is_not_read_as_a_one_sided_negation(nlp):
+    r = rel(nlp, "The tunnel will not reopen before June.", "The tunnel will stay closed until June, crews said.")
+    assert r.label != "disputes"
+
+
+def test_an_averted_object_did_not_happen(nlp):
+    r = rel(nlp, "The flood damaged the old town.", "The old town escaped any damage from the flood.")
+    assert r.label == "disputes"
+
+
+def test_a_negated_frame_is_no_support(nlp):
+    r = rel(nlp, "Officials confirmed that the bridge had collapsed.",
+            "Officials would not confirm that the bridge had collapsed.")
+    assert r.label != "supports"
+
+
 def test_conflicting_numbers_about_the_same_event_dispute(nlp):
     r = rel(nlp, "The earthquake killed 12 people in the valley.",
             "The earthquake killed 30 people in the valley, the Red Cross said.")

@@ -29,7 +29,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     def records():
         nonlocal failures, successes
-        for item in pipeline.pipe(read_inputs(args.paths)):
+        for item in pipeline.pipe(read_inputs(args.paths, args.max_chars)):
             if isinstance(item, Failure):
                 failures += 1
                 _err(f"{item.reason} [{item.article_id}]")

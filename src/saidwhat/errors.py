@@ -27,6 +27,8 @@ MESSAGES = {
     "E009": "the gold file is malformed: {detail}",
     "E010": "weights file is missing or unreadable: {detail}",
     "E011": "cannot read {detail}",
+    "E012": "the page has no article text ({detail})",
+    "E013": "reading {detail} needs the html extra: pip install 'saidwhat[html]'",
     # E1xx: the store, ingest and export (readers.py, store.py, ingest.py, export.py).
     "E101": "not a DuckDB database: {detail} (left untouched; pass another --db)",
     "E102": "cannot open the store {detail}",

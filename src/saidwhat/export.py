@@ -4,6 +4,11 @@
 ``DIR/schema.json`` (schema version, and each column's name, type and meaning), so a Spark job
 and a local run can write and read interchangeable files. Span columns are lists of
 ``[start, end]`` pairs: nested lists in Parquet and JSONL, their JSON text in CSV.
+
+The cross-article tables (:data:`DERIVED`: entities, claims, relations across articles) follow in
+the same way when the store has been linked, listed under ``derived`` in ``schema.json`` with
+their columns as the store has them; ``--core-only`` leaves them out. Their bookkeeping tables
+(term index, MinHash bands) are never exported: ``saidwhat link --full`` rebuilds them.
 """
 from __future__ import annotations
 
@@ -25,7 +30,13 @@ def _quoted(path: str) -> str:
     return "'" + path.replace("'", "''") + "'"
 
 
-def export(db: str, fmt: str, out: str, tables: tuple[str, ...] = TABLES) -> dict[str, str]:
+# Cross-article tables worth reading outside the store (docs/store.md, "Derived tables").
+DERIVED = ("entities", "entity_aliases", "acronyms", "attribution_entities", "claims", "claim_members",
+           "cross_relations")
+
+
+def export(db: str, fmt: str, out: str, tables: tuple[str, ...] = TABLES,
+           derived: bool = True) -> dict[str, str]:
     """Write every table of the store ``db`` to ``out``; returns table -> file written.
 
     Each file is written under a temporary name and renamed, so a failed export never leaves a
@@ -33,43 +44,55 @@ def export(db: str, fmt: str, out: str, tables: tuple[str, ...] = TABLES) -> dic
     """
     if fmt not in FORMATS:
         raise SaidwhatError("E107", f"unknown format {fmt!r} (choose {', '.join(FORMATS)})")
-    ext, options = FORMATS[fmt]
     try:
         os.makedirs(out, exist_ok=True)
     except OSError as exc:
         raise SaidwhatError("E107", f"{out}: {exc.strerror or exc}") from None
     written: dict[str, str] = {}
+    extra: dict[str, list[dict[str, str]]] = {}
     with open_store(db, read_only=True, create=False) as store:
         for table in tables:
-            path = os.path.join(out, f"{table}.{ext}")
-            tmp = path + ".tmp"
-            select = _select(table, fmt)
-            try:
-                store.con.execute(f"COPY ({select} ORDER BY {ORDER[table]}) TO {_quoted(tmp)} {options}")
-                os.replace(tmp, path)
-            except Exception as exc:  # noqa: BLE001 - disk full, permissions: one clear line
-                if os.path.exists(tmp):
-                    os.remove(tmp)
-                raise SaidwhatError("E107", f"{path}: {' '.join(str(exc).split())[:200]}") from None
-            written[table] = path
+            columns = [(name, _type(column_type)) for name, column_type, _ in SCHEMA[table]]
+            written[table] = _copy(store.con, table, columns, ORDER[table], fmt, out)
+        present = {r[0] for r in store.con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
+        for table in DERIVED if derived else ():
+            if table not in present:
+                continue
+            columns = [(r[0], r[1]) for r in store.con.execute(f"DESCRIBE {table}").fetchall()]
+            order = ", ".join(name for name, _ in columns)
+            written[table] = _copy(store.con, table, columns, order, fmt, out)
+            extra[table] = [{"name": c, "type": t} for c, t in columns]
         version = store.version()
     schema = {"schema_version": version, "format": fmt,
               "tables": {t: [{"name": c, "type": _type(ty), "doc": d} for c, ty, d in SCHEMA[t]]
-                         for t in tables}}
+                         for t in tables},
+              "derived": extra}
     with open(os.path.join(out, "schema.json"), "w", encoding="utf-8") as f:
         json.dump(schema, f, indent=2)
     return written
 
 
-def _select(table: str, fmt: str) -> str:
-    """The table's columns, in schema order; CSV gets span lists as JSON text (one cell each)."""
-    columns = []
-    for name, column_type, _ in SCHEMA[table]:
-        if fmt == "csv" and _type(column_type).endswith("[]"):
-            columns.append(f"to_json({name})::VARCHAR AS {name}")
-        else:
-            columns.append(name)
-    return f"SELECT {', '.join(columns)} FROM {table}"
+def _copy(con: Any, table: str, columns: list[tuple[str, str]], order: str, fmt: str, out: str) -> str:
+    """Write one table under a temporary name, then rename it; returns the path written."""
+    ext, options = FORMATS[fmt]
+    path = os.path.join(out, f"{table}.{ext}")
+    tmp = path + ".tmp"
+    try:
+        con.execute(f"COPY ({_select(table, columns, fmt)} ORDER BY {order}) TO {_quoted(tmp)} {options}")
+        os.replace(tmp, path)
+    except Exception as exc:  # noqa: BLE001 - disk full, permissions: one clear line
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise SaidwhatError("E107", f"{path}: {' '.join(str(exc).split())[:200]}") from None
+    return path
+
+
+def _select(table: str, columns: list[tuple[str, str]], fmt: str) -> str:
+    """The table's columns, in order; CSV gets lists (spans, aliases) as JSON text (one cell each)."""
+    picked = [f"to_json({name})::VARCHAR AS {name}" if fmt == "csv" and column_type.endswith("[]")
+              else name for name, column_type in columns]
+    return f"SELECT {', '.join(picked)} FROM {table}"
 
 
 def add_export_parser(subparsers: Any) -> Any:
@@ -81,16 +104,18 @@ def add_export_parser(subparsers: Any) -> Any:
     parser.add_argument("--format", choices=tuple(FORMATS), default="parquet",
                         help="file format (default parquet)")
     parser.add_argument("--out", required=True, metavar="DIR", help="directory to write into")
+    parser.add_argument("--core-only", action="store_true",
+                        help="leave out the cross-article tables (entities, claims, cross_relations)")
     parser.set_defaults(func=main_export)
     return parser
 
 
 def main_export(args: Any) -> int:
     """``saidwhat export --db FILE --format F --out DIR``: 0 on success (errors raise)."""
-    written = export(args.db, args.format, args.out)
+    written = export(args.db, args.format, args.out, derived=not args.core_only)
     for table, path in written.items():
         print(path)
     return 0
 
 
-__all__ = ["export", "FORMATS", "main_export", "add_export_parser"]
+__all__ = ["export", "DERIVED", "FORMATS", "main_export", "add_export_parser"]

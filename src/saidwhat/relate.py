@@ -29,10 +29,16 @@ How it decides, in order:
    - agent and patient swapped for an asymmetric verb ("A beat B" / "B beat A");
    - one statement denies a claim without restating it ("disputed the lab's results",
      "dismissed the newspaper's report as a fabrication") and the other asserts something positive
-     about the same source or at least two of the same things.
+     about the same source or at least two of the same things;
+   - the same predicate for and against the same thing ("voted for" / "voted against");
+   - failing all of these, nearly the same content words (overlap >= NEGATED_OVERLAP) with a
+     negation on one side only ("arrested" / "no arrests have been made"): a weaker score, and an
+     antonym across the two cancels it ("not reopen" / "stay closed"). Averting verbs negate too
+     ("escaped damage", "averted a strike").
 3. Otherwise ``supports`` when the same predication (or a negated antonym: "not guilty" /
    "acquitted", or the same quantity) holds on both sides with enough shared content, or one side
    confirms ("confirmed", "corroborate", "agree"), or both deny; or the contents nearly coincide.
+   Never when a negation stands on one side only, content or frame ("would not confirm").
    Content is compared by lemma, a synonym table and stems (suspend/suspension).
    Else ``unrelated``.
 
@@ -71,7 +77,7 @@ beat defeat overcome outplay
 lose
 accept
 reject dismiss rebuff spurn turn_down throw_out
-approve pass ratify authorize authorise endorse adopt
+approve pass ratify authorize authorise endorse adopt sign
 block veto thwart scupper
 allow permit let legalize legalise
 ban prohibit forbid outlaw bar
@@ -146,7 +152,7 @@ SENSE_POS = {w: tuple(p.split("|")) for w, p in (x.split(":") for x in """
 last:VERB back:VERB pass:VERB bar:VERB let:VERB rocket:VERB mount:VERB jump:VERB spike:VERB
 balloon:VERB sink:VERB swell:VERB sack:VERB fire:VERB clear:VERB force:NOUN troop:NOUN
 soldier:NOUN army:NOUN military:NOUN|ADJ present:ADJ firm:NOUN bill:NOUN act:NOUN deal:NOUN
-claim:NOUN|VERB charge:NOUN back:VERB support:VERB|NOUN death:NOUN kill:VERB die:VERB
+claim:NOUN|VERB charge:NOUN sign:VERB back:VERB support:VERB|NOUN death:NOUN kill:VERB die:VERB
 """.split())}
 
 # Pairs of canonical keys (see SYNONYM_GROUPS) that cannot both hold of the same thing.
@@ -169,6 +175,11 @@ CONFIRM = frozenset("confirm corroborate verify agree echo acknowledge concede a
                     "uphold reaffirm".split())
 # Verbs whose infinitive complement did not happen ("refused to resign", "failed to reach").
 IMPLICATIVE_NEG = frozenset("fail refuse decline neglect avoid".split())
+# Verbs whose object did not happen to the subject ("escaped damage", "averted a strike").
+AVERT = frozenset("deny escape avoid evade avert prevent".split())
+# Verbs that negate what follows them, counted with "not" and "no" when two texts are compared word
+# for word ("the city escaped damage", "failed to pass"; not "decline", which is also a fall).
+NEGATING_VERBS = frozenset("escape avoid evade avert prevent fail refuse lack".split())
 # Nouns that stand for a statement: what a denial or a "false" is about.
 CLAIM_NOUNS = frozenset("claim allegation accusation report reports suggestion rumour rumor charge account "
                         "assertion story speculation notion idea statement finding result figure data "
@@ -232,6 +243,7 @@ SUPPORT_OVERLAP = 0.5  # mean content coverage from which two statements say the
 CONFIRMED_OVERLAP = 0.35  # ... when one of them confirms, corroborates or agrees
 PARAPHRASE_OVERLAP = 0.75  # ... even when no predicate lines up (the parse may differ)
 DISPUTE_MIN_OVERLAP = 0.15  # below this even a contradiction signal is about something else
+NEGATED_OVERLAP = 0.6  # ... from which a negation on one side only reads as a dispute
 
 SYNONYM: dict[str, str] = {}
 for _line in re.sub(r"\n[ \t]+", " ", SYNONYM_GROUPS).splitlines():  # indented lines continue a group
@@ -292,6 +304,7 @@ class Pred:
     dates: list[tuple[str, int, tuple[int, int]]] = field(default_factory=list)  # (type, value, span)
     when: list[frozenset[str]] = field(default_factory=list)  # time words of its dates ({"last", "week"})
     irrealis: bool = False  # not asserted: "reasons to release", "in order to pass", "if it rises"
+    stance: int = 0  # +1 "voted for", "argued in favour of"; -1 "voted against"; 0 neither
 
     @property
     def args(self) -> list[Item]:
@@ -323,6 +336,8 @@ class Statement:
     denies: bool  # any denial in the statement (clausal or generic)
     confirms: list[tuple[int, int]]
     positive_claim: bool  # its main content predicate is affirmative
+    content_negs: int = 0  # negation words outside the reporting frame ("not", "no", "never", …)
+    frame_negs: int = 0  # ... inside it ("did not confirm", "would not say")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -679,8 +694,8 @@ class _Analyser:
                         for y in c.children:
                             if y.dep_ == "pobj" and y.i in items and y.pos_ in ("NOUN", "ADJ"):
                                 heads.append((items[y.i], args["obj"], [], []))
-                # "denied any involvement": the object of deny did not happen
-                if h.lemma_.lower() == "deny":
+                # "denied any involvement", "escaped damage": the object did not happen
+                if h.lemma_.lower() in AVERT:
                     for c in h.children:
                         if c.dep_ == "dobj" and c.lemma_.lower() not in CLAIM_NOUNS and c.i in items \
                                 and c.lower_ not in PRONOUNS:
@@ -691,7 +706,8 @@ class _Analyser:
                 own = [c for c in tok.children if c.dep_ == "neg"] if tok.i != hi else []
                 if own:
                     p = -p
-                preds.append(Pred(it, p, hi, subj, obj, obl, negs + [_span(x) for x in own]))
+                preds.append(Pred(it, p, hi, subj, obj, obl, negs + [_span(x) for x in own],
+                                  stance=_stance(h) if tok.i == hi else 0))
         for p in preds:
             p.irrealis = self.irrealis(doc[p.clause])
         self._attach_dates(preds)
@@ -705,10 +721,13 @@ class _Analyser:
         main = sorted((p for p in preds if p.clause not in self.frame),
                       key=lambda p: sum(1 for _ in doc[p.clause].ancestors))
         positive = bool(main) and main[0].pol > 0 and not denials and not self.clausal_denial
+        negations = [t.i for t in doc if _is_negation(t)]
         return Statement(doc.text, content, preds, quantities, speaker_keys, denials,
                          bool(denials) or self.clausal_denial or any(
                              doc[p.clause].lemma_.lower() in DENY for p in preds),
-                         self.confirms, positive)
+                         self.confirms, positive,
+                         content_negs=sum(1 for i in negations if i not in self.frame),
+                         frame_negs=sum(1 for i in negations if i in self.frame))
 
     def _attach_dates(self, preds: list[Pred]) -> None:
         by_clause: dict[int, list[Pred]] = {}
@@ -851,6 +870,25 @@ def _paired(doc, group) -> bool:
     return False
 
 
+def _is_negation(t) -> bool:
+    """A word that negates what it stands in: "not", "n't", "never", the determiner "no", "nothing"."""
+    return t.dep_ == "neg" or t.lower_ in NEGATIVE_ARGS or t.lower_ == "never" or _is_no(t) or (
+        t.pos_ == "VERB" and t.lemma_.lower() in NEGATING_VERBS)
+
+
+def _stance(h) -> int:
+    """For or against: "voted for the bill" (+1), "voted against it" (-1), "argued in favour of" (+1)."""
+    for c in h.children:
+        if c.dep_ != "prep":
+            continue
+        if c.lower_ == "against":
+            return -1
+        if c.lower_ == "for" or c.lower_ == "in" and any(
+                p.lower_ in ("favour", "favor", "support") for p in c.children if p.dep_ == "pobj"):
+            return 1
+    return 0
+
+
 def _is_no(d) -> bool:
     """The determiner "no" ("no guarantees"), not "no less important", "no more than"."""
     if d.dep_ != "det" or d.lower_ != "no":
@@ -940,8 +978,10 @@ def _same_thing(pa: Pred, pb: Pred) -> tuple[bool, float]:
         return False, 0.0
     if subj is False:
         # a paraphrased agent ("the army" / "government troops") of the same act on the same thing;
-        # the thing must be specific ("people" is shared by any two disasters)
-        if obj and _arg_overlaps([x for x in pa.obj if x.key not in LIGHT_NOUNS],
+        # the thing must be specific ("people" is shared by any two disasters); two different names
+        # are two agents ("Smith won the vote" / "Jones won the vote")
+        named = [x for x in pa.subj if x.pos == "PROPN"] and [y for y in pb.subj if y.pos == "PROPN"]
+        if obj and not named and _arg_overlaps([x for x in pa.obj if x.key not in LIGHT_NOUNS],
                                  [y for y in pb.obj if y.key not in LIGHT_NOUNS]):
             return True, 0.15
         return False, 0.0
@@ -1012,6 +1052,10 @@ def compare(a: Statement, b: Statement) -> Relation:
                         why += " (" + ", ".join(text[s:e] for s, e in neg.neg[:3]) + ")"
                     add("negation", pen, [pa.item.span] + (pa.neg if pa.pol < 0 else []),
                         [pb.item.span] + (pb.neg if pb.pol < 0 else []), why)
+                    continue
+                if pa.stance * pb.stance < 0:  # "voted for the bill" / "voted against the bill"
+                    add("antonym", pen, [pa.item.span], [pb.item.span],
+                        f"'{pa.item.text}' for and against the same thing")
                     continue
                 agree.append(_ev([pa.item.span], [pb.item.span], f"same predication '{pa.item.text}'"
                                  + (" (both negative)" if pa.pol < 0 else "")))
@@ -1089,6 +1133,18 @@ def compare(a: Statement, b: Statement) -> Relation:
         score = min(0.99, kept[0][0] + 0.03 * (len(kept) - 1) + 0.05 * overlap)
         return Relation("disputes", round(score, 3), tuple(s[2] for s in kept[:5]))
 
+    # Nearly the same words, one side negated, and no predicate lined up (the two parses differ):
+    # read as a dispute, weaker than one found in the structure.
+    # An antonym across the two ("not reopen" / "stay closed") turns one negation into agreement.
+    flip = any(opposite(x.key, y.key, x.text.lower(), y.text.lower()) for x in a.content for y in b.content)
+    if overlap >= NEGATED_OVERLAP and (a.content_negs + flip) % 2 != b.content_negs % 2 \
+            and not (a.denies or b.denies):
+        why = f"one side negates nearly the same content (overlap {overlap:.2f})"
+        return Relation("disputes", round(0.5 + 0.2 * overlap, 3),
+                        (_ev([x.span for x, _ in pairs], [y.span for _, y in pairs], why),))
+    # A negation on one side only (in the content, or in the frame: "did not confirm") forbids
+    # reading the two as saying the same thing.
+    polarity_differs = (a.content_negs + a.frame_negs + flip) % 2 != (b.content_negs + b.frame_negs) % 2
     if a.denials and b.denials:
         agree.append(_ev([a.denials[0][0]], [b.denials[0][0]], "both deny"))
     # Support: the same predication about the same participants (or a confirming cue), and enough
@@ -1099,13 +1155,16 @@ def compare(a: Statement, b: Statement) -> Relation:
     a_spans = [x.span for x, _ in pairs]
     b_spans = [y.span for _, y in pairs]
     enough = len({x.key for x, _ in pairs} | same_speaker) + bool(agree) >= 2
+    if polarity_differs and not any("agree" in e["why"] or "both" in e["why"] for e in agree):
+        enough = False
     if enough and (overlap >= PARAPHRASE_OVERLAP or overlap >= threshold and (agree or confirms)):
         ev = agree[:2] + [_ev(a_spans, b_spans, f"content overlap {overlap:.2f}")]
         if confirms:
             ev.append(_ev(a.confirms, b.confirms, "confirming cue"))
         score = min(0.99, 0.45 + 0.5 * overlap + (0.1 if agree or confirms else 0.0))
         return Relation("supports", round(score, 3), tuple(ev))
-    ev = [_ev(a_spans, b_spans, f"little shared content (overlap {overlap:.2f})")]
+    ev = [_ev(a_spans, b_spans, f"one side negated, no shared predication (overlap {overlap:.2f})"
+              if polarity_differs and overlap >= threshold else f"little shared content (overlap {overlap:.2f})")]
     if signals:
         ev.append(_ev([], [], f"ignored: {signals[0][2]['why']} (the statements share too little)"))
     return Relation("unrelated", round(max(0.5, 1.0 - 0.5 * overlap / threshold), 3), tuple(ev))
