@@ -38,6 +38,26 @@ def test_indirect_speech_with_named_role_and_affiliation(pipeline):
     assert_provenance(r)
 
 
+def test_a_capital_that_only_opens_the_sentence_is_no_affiliation(pipeline):
+    r = pipeline.extract("Bus drivers said on Monday that the new timetable was unworkable.")
+    sp = r.speaker(by_cue(r, "said")[0].source.speaker)
+    assert sp.affiliation is None and sp.role == "bus driver" and sp.type == "group"
+
+
+def test_a_document_source_takes_its_author_as_affiliation(pipeline):
+    r = pipeline.extract("According to a report by the Northern Water Board, river levels fell by "
+                         "a third over the summer.")
+    att = by_cue(r, "According")[0]
+    sp = r.speaker(att.source.speaker)
+    assert sp.type == "document" and sp.affiliation == "Northern Water Board"
+
+
+def test_an_untagged_name_headed_by_an_organisation_noun_is_an_organisation(pipeline):
+    r = pipeline.extract("The Valley Growers Union said on Tuesday that the harvest would be late.")
+    sp = r.speaker(by_cue(r, "said")[0].source.speaker)
+    assert "Valley Growers Union" in sp.name and sp.type == "organization"
+
+
 def test_interrupted_quote_is_one_attribution_with_two_fragments(pipeline):
     text = ("\u201cThe bridge is safe for now,\u201d the chief engineer said, \u201cbut the repairs "
             "cannot wait another winter.\u201d")

@@ -58,12 +58,18 @@ def _entity_text(span: Span, labels: tuple[str, ...]) -> str | None:
     return text[4:] if text.lower().startswith("the ") else text
 
 
+def _capitalised_by_position(tok) -> bool:
+    """A common word capitalised only because it opens a sentence or headline ("Dock workers
+    threaten …"), not a name."""
+    return tok.i == tok.sent.start and not tok.ent_type_ and tok.text[:1].isupper() and tok.text[1:].islower()
+
+
 def _role(doc: Doc, root) -> str:
     """The role noun with its lower-case modifiers right before it: "general secretary"."""
     words = [root.lemma_.lower() if root.tag_ == "NNS" else root.lower_]
     i = root.i - 1
     while i >= 0 and doc[i].head.i == root.i and doc[i].dep_ in ("amod", "compound") \
-            and doc[i].text.islower() and not doc[i].ent_type_:
+            and (doc[i].text.islower() or _capitalised_by_position(doc[i])) and not doc[i].ent_type_:
         words.insert(0, doc[i].lower_)
         i -= 1
     return " ".join(words)
@@ -97,17 +103,24 @@ def describe(doc: Doc, start: int, end: int) -> SpeakerInfo:
             if not person:
                 info.type = "group" if root.tag_ == "NNS" else "person"
         modifiers = [t for t in root.children if t.dep_ in ("compound", "amod", "nmod", "poss")]
-        aff = [t for t in modifiers if t.ent_type_ in ("ORG", "GPE", "NORP") or t.pos_ == "PROPN"]
+        aff = [t for t in modifiers if t.ent_type_ in ("ORG", "GPE", "NORP")
+               or (t.pos_ == "PROPN" and not _capitalised_by_position(t))]
         aff = aff or [t for t in modifiers if t.dep_ == "poss" and t.pos_ in ("NOUN", "PROPN")]
         if aff:
             lo = min(t.left_edge.i for t in aff)
             hi = max(t.right_edge.i for t in aff) + 1
             words = [t for t in doc[lo:hi] if t.dep_ not in ("det", "case")]
             info.affiliation = " ".join(t.text for t in words) or None
-        for prep in (t for t in root.children if t.dep_ == "prep" and t.lower_ in ("of", "for", "at", "with")):
+        # "an official at the ministry"; a document's author: "a study by the Institute"
+        preps = ("of", "for", "at", "with") + (("by", "from") if info.type == "document" else ())
+        for prep in (t for t in root.children if t.dep_ == "prep" and t.lower_ in preps):
             obj = [g for g in prep.children if g.dep_ == "pobj"]
             if obj and not info.affiliation:
-                info.affiliation = doc[obj[0].left_edge.i:obj[0].right_edge.i + 1].text
+                lo, hi = obj[0].left_edge.i, obj[0].right_edge.i + 1
+                while hi > lo + 1 and doc[hi - 1].is_punct:  # "by the Institute, a stoppage …"
+                    hi -= 1
+                words = doc[lo:hi].text
+                info.affiliation = words[4:] if words.lower().startswith("the ") else words
     elif root.pos_ == "PROPN" or org or place:
         if person:
             pass
@@ -119,7 +132,8 @@ def describe(doc: Doc, start: int, end: int) -> SpeakerInfo:
             info.name, info.type = place, "group"
         else:
             info.name = span.text.removeprefix("the ").removeprefix("The ")
-            info.type = "organization" if root.ent_type_ == "ORG" else "unknown"
+            # a name the tagger missed, but whose head says what it is: "Port Avalon Workers' Union"
+            info.type = "organization" if root.ent_type_ == "ORG" or root.lower_ in GROUP_NOUNS else "unknown"
     if not info.affiliation and info.type == "person" and (org or place) and info.name != (org or place):
         info.affiliation = org or place
     anonymous_phrase = root.lemma_.lower() in ANONYMOUS_NOUNS or root.lower_ in ANONYMOUS_NOUNS
