@@ -44,17 +44,22 @@ def table(record: Record) -> str:
     ww, dw, cw, kw = 30, 26, 18, 12
     tw = max(30, width - ww - dw - cw - kw - 4)
     lines.append(f"{'SPEAKER':<{ww}} {'ROLE / AFFILIATION':<{dw}} {'CUE':<{cw}} {'KIND':<{kw}} CONTENT")
+    text = record.article.text
     for att in record.attributions:
         who, details = speaker_cells(record, att)
+        content = " … ".join(text[s:e] for s, e in att.content.spans)  # a quote broken by its cue
         cue = att.cue.text if att.cue else "—"
         if att.said_on:
             cue += f" ({att.said_on.date or att.said_on.text})"
         lines.append(f"{_short(who, ww):<{ww}} {_short(details, dw):<{dw}} {_short(cue, cw):<{cw}} "
-                     f"{att.kind:<{kw}} {_short(att.content.text, tw)}")
+                     f"{att.kind:<{kw}} {_short(content, tw)}")
     if record.relations:
         lines.append("-- relations")
+        by_id = {att.id: att for att in record.attributions}
         for rel in record.relations:
-            lines.append(f"   {rel.source_id} {rel.type} {rel.target_id}")
+            ends = [f"{i} ({speaker_cells(record, by_id[i])[0]})" if i in by_id else i
+                    for i in (rel.source_id, rel.target_id)]
+            lines.append(f"   {ends[0]} {rel.type} {ends[1]}")
     if record.unattributed:
         lines.append("-- the outlet's own voice (unattributed)")
         for u in record.unattributed:
