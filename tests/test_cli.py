@@ -152,3 +152,21 @@ def test_extract_over_a_folder_reports_each_bad_file_and_goes_on(capsys, tmp_pat
     assert len(lines) == 2 and "Traceback" not in err
     assert any("E012" in x and "empty.html" in x for x in lines)
     assert any("E002" in x and "scan.txt" in x for x in lines)
+
+
+def test_csv_has_a_row_per_attribution_with_speaker_and_spans(capsys):
+    import csv
+    import io
+
+    from saidwhat.formats import CSV_COLUMNS
+
+    code, out, err = run(["extract", str(EXAMPLE), "--format", "csv"], capsys)
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows and list(rows[0]) == list(CSV_COLUMNS)
+    text = EXAMPLE.read_text(encoding="utf-8")
+    okafor = next(r for r in rows if r["speaker_name"] == "Maria Okafor")
+    assert okafor["speaker_role"] == "general secretary" and okafor["kind"] == "direct"
+    spans = json.loads(okafor["content_spans"])
+    assert len(spans) == 2 and " ".join(text[s:e] for s, e in spans) == okafor["content"]
+    assert any(r["said_on_text"] == "Tuesday" and r["said_on"] == "" for r in rows)  # no publication date

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, SaidwhatError
+from .formats import FORMATS
 
 EXIT_CODES_HELP = """exit codes: 0 ok; 1 finished, but some inputs failed; 2 usage error;
 3 no input could be processed; 4 internal error (a bug: please report it)"""
@@ -116,7 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("extract", help="extract attributions from text or JSONL files (or - for stdin)",
                         epilog=EXIT_CODES_HELP)
     ex.add_argument("paths", nargs="+", help="plain-text or .jsonl files; - reads stdin")
-    ex.add_argument("--format", choices=("table", "json", "jsonl", "spans"), default="table")
+    ex.add_argument("--format", choices=FORMATS, default="table",
+                    help="table (for a person), json, jsonl (DESIGN.md record), spans (evaluation), "
+                         "csv (a row per attribution)")
     ex.add_argument("-o", "--output", help="write to FILE instead of stdout")
     ex.add_argument("--max-chars", type=int, default=2_000_000, help="refuse longer documents")
     ex.set_defaults(func=cmd_extract)

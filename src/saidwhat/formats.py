@@ -1,6 +1,8 @@
-"""Output formats of ``saidwhat extract``: table (for a person), json, jsonl, spans (evaluation)."""
+"""Output formats of ``saidwhat extract``: table (for a person), json, jsonl, spans (evaluation),
+csv (one row per attribution, for a spreadsheet)."""
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from typing import TextIO
@@ -9,7 +11,35 @@ from .record import Record
 
 PRONOUNS = {"he", "she", "it", "they", "we", "i"}
 
-FORMATS = ("table", "json", "jsonl", "spans")
+FORMATS = ("table", "json", "jsonl", "spans", "csv")
+
+# One row per attribution; spans are JSON lists of [start, end] into the article text.
+CSV_COLUMNS = ("article_id", "attribution_id", "kind", "speaker_name", "speaker_role", "speaker_affiliation",
+               "speaker_type", "anonymous", "source", "channel", "cue", "cue_lemma", "stance", "content",
+               "said_on", "said_on_text", "said_on_certainty", "confidence", "source_spans", "cue_spans", "content_spans")
+
+
+def csv_rows(record: Record):
+    """The CSV rows of one record (dicts keyed by :data:`CSV_COLUMNS`)."""
+    for att in record.attributions:
+        sp = record.speaker(att.source.speaker) if att.source is not None else None
+        yield {
+            "article_id": record.article.id, "attribution_id": att.id, "kind": att.kind,
+            "speaker_name": sp.name if sp else None, "speaker_role": sp.role if sp else None,
+            "speaker_affiliation": sp.affiliation if sp else None, "speaker_type": sp.type if sp else None,
+            "anonymous": sp.anonymous if sp else None,
+            "source": att.source.text if att.source else None,
+            "channel": att.channel.text if att.channel else None,
+            "cue": att.cue.text if att.cue else None, "cue_lemma": att.cue.lemma if att.cue else None,
+            "stance": att.cue.stance if att.cue else None, "content": att.content.text,
+            "said_on": att.said_on.date if att.said_on else None,
+            "said_on_text": att.said_on.text if att.said_on else None,
+            "said_on_certainty": att.said_on.certainty if att.said_on else None,
+            "confidence": round(att.confidence, 3),
+            "source_spans": json.dumps([list(x) for x in att.source.spans]) if att.source else "[]",
+            "cue_spans": json.dumps([list(x) for x in att.cue.spans]) if att.cue else "[]",
+            "content_spans": json.dumps([list(x) for x in att.content.spans]),
+        }
 
 
 def _short(text: str, width: int) -> str:
@@ -71,8 +101,14 @@ def write(records_iter, fmt: str, out: TextIO) -> None:
     if fmt == "json":
         out.write(json.dumps([r.to_dict() for r in records_iter], ensure_ascii=False, indent=2) + "\n")
         return
+    writer = None
+    if fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
+        writer.writeheader()
     for record in records_iter:
-        if fmt == "table":
+        if writer is not None:
+            writer.writerows(csv_rows(record))
+        elif fmt == "table":
             out.write(table(record) + "\n\n")
         elif fmt == "jsonl":
             out.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
