@@ -160,7 +160,10 @@ def _assemble(doc: Doc, qmask: list[int], models: dict[str, LinearModel], d: _Dr
     tok = d.tok
     cue = sorted(set(cue_tokens(tok)) | set(d.extra_cue))
     content = [i for i in _trim(doc, d.content) if i < limit and i not in cue]
-    content = _drop_leading_preposition(doc, content, tok)
+    kept = _drop_leading_preposition(doc, content, tok)
+    if len(kept) < len(content):  # the preposition belongs to the cue: "called for", "warned of"
+        cue = sorted(cue + [content[0]])
+    content = kept
     if not content:
         return None
     source_m = models["source"]
