@@ -58,6 +58,13 @@ def test_an_untagged_name_headed_by_an_organisation_noun_is_an_organisation(pipe
     assert "Valley Growers Union" in sp.name and sp.type == "organization"
 
 
+def test_a_preposition_that_introduces_the_content_belongs_to_the_cue(pipeline):
+    r = pipeline.extract("Environmental groups called for a ban on the pesticide.")
+    att = by_cue(r, "called")[0]
+    assert att.cue.text == "called for" and att.content.text == "a ban on the pesticide"
+    assert_provenance(r)
+
+
 def test_interrupted_quote_is_one_attribution_with_two_fragments(pipeline):
     text = ("\u201cThe bridge is safe for now,\u201d the chief engineer said, \u201cbut the repairs "
             "cannot wait another winter.\u201d")
