@@ -118,6 +118,17 @@ def test_denial_stance_and_dispute_relation(pipeline):
     assert any(rel.type == "disputes" and rel.target_id == said.id for rel in r.relations)
 
 
+def test_a_denial_answers_the_statement_it_shares_words_with_not_the_nearest(pipeline):
+    text = ("The airport operator said the new runway would open in May.\n\n"
+            "\"We are ready for the summer,\" a spokesman for the airline told reporters.\n\n"
+            "Residents' groups, however, denied that the runway had passed its noise review.")
+    r = pipeline.extract(text)
+    denial = by_cue(r, "denied")[0]
+    said = by_cue(r, "said")[0]
+    rels = [rel for rel in r.relations if rel.source_id == denial.id]
+    assert rels and rels[0].target_id == said.id
+
+
 def test_according_to_and_directive_and_belief(pipeline):
     text = ("According to a new survey, most residents support the plan.\n\n"
             "Environmental groups urged the city to delay the vote. "

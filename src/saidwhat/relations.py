@@ -32,13 +32,25 @@ def within_article(doc, atts, stances: list[str], speakers: list[int | None]) ->
         refers_back = bool(markers) or any(o.lemma_.lower() in ("claim", "report", "statement", "allegation",
                                                                 "assertion", "account", "charge")
                                            for o in objects)
-        for j in range(i - 1, -1, -1):
-            if speakers[j] is not None and speakers[j] == speakers[i]:
-                continue
-            if atts[j].cue_head >= att.cue_head:
-                continue
-            kind = "denies" if cue.lemma_.lower() in ("deny",) else "disputes"
-            evidence = tuple(sorted(set(att.cue) | set(markers) | {t.i for o in objects for t in o.subtree}))
-            links.append(Link(kind, i, j, evidence, 0.8 if refers_back else 0.5))
-            break
+        earlier = [j for j in range(i - 1, -1, -1)
+                   if not (speakers[j] is not None and speakers[j] == speakers[i])
+                   and atts[j].cue_head < att.cue_head][:LOOKBACK]
+        if not earlier:
+            continue
+        # the statement it is about: the one sharing most content words ("denied that any bonus
+        # had been cut" / "… restores the night-shift bonus"), else the nearest one
+        mine = _content_words(doc, att)
+        shared = {j: len(mine & _content_words(doc, atts[j])) for j in earlier}
+        j = max(earlier, key=lambda k: (shared[k], -earlier.index(k)))
+        kind = "denies" if cue.lemma_.lower() in ("deny",) else "disputes"
+        evidence = tuple(sorted(set(att.cue) | set(markers) | {t.i for o in objects for t in o.subtree}))
+        links.append(Link(kind, i, j, evidence, 0.8 if refers_back or shared[j] else 0.5))
     return links
+
+
+LOOKBACK = 8  # earlier attributions (by other speakers) a denial may answer
+
+
+def _content_words(doc, att) -> set[str]:
+    return {doc[k].lemma_.lower() for k in att.content
+            if doc[k].pos_ in ("NOUN", "PROPN", "VERB", "ADJ") and not doc[k].is_stop}
