@@ -129,6 +129,13 @@ def test_a_denial_answers_the_statement_it_shares_words_with_not_the_nearest(pip
     assert rels and rels[0].target_id == said.id
 
 
+def test_a_possessive_source_names_its_owner(pipeline):
+    r = pipeline.extract("Governor Helen Park will not seek a second term, her office said on Friday.")
+    att = by_cue(r, "said")[0]
+    assert att.source.text == "her office"
+    assert r.speaker(att.source.speaker).affiliation == "Helen Park"
+
+
 def test_according_to_and_directive_and_belief(pipeline):
     text = ("According to a new survey, most residents support the plan.\n\n"
             "Environmental groups urged the city to delay the vote. "

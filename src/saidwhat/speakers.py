@@ -64,6 +64,23 @@ def _capitalised_by_position(tok) -> bool:
     return tok.i == tok.sent.start and not tok.ent_type_ and tok.text[:1].isupper() and tok.text[1:].islower()
 
 
+POSSESSIVES = {"his": ("PERSON",), "her": ("PERSON",), "its": ("ORG", "GPE", "NORP"),
+               "their": ("ORG", "GPE", "NORP")}
+
+
+def _possessor(doc: Doc, pronoun) -> str | None:
+    """The nearest earlier entity a possessive pronoun can stand for, in its sentence or the one
+    before ("Mayor Daniel Reyes believes …, his office said" gives Daniel Reyes)."""
+    sent = pronoun.sent
+    start = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+    labels = POSSESSIVES[pronoun.lower_]
+    found = [e for e in doc.ents if e.label_ in labels and start <= e.start and e.end <= pronoun.i]
+    if not found:
+        return None
+    text = found[-1].text
+    return text[4:] if text.lower().startswith("the ") else text
+
+
 def _role(doc: Doc, root) -> str:
     """The role noun with its lower-case modifiers right before it: "general secretary"."""
     words = [root.lemma_.lower() if root.tag_ == "NNS" else root.lower_]
@@ -106,6 +123,9 @@ def describe(doc: Doc, start: int, end: int) -> SpeakerInfo:
         aff = [t for t in modifiers if t.ent_type_ in ("ORG", "GPE", "NORP")
                or (t.pos_ == "PROPN" and not _capitalised_by_position(t))]
         aff = aff or [t for t in modifiers if t.dep_ == "poss" and t.pos_ in ("NOUN", "PROPN")]
+        owner = next((t for t in modifiers if t.dep_ == "poss" and t.lower_ in POSSESSIVES), None)
+        if not aff and owner is not None:  # "his office said": whose office
+            info.affiliation = _possessor(doc, owner)
         if aff:
             lo = min(t.left_edge.i for t in aff)
             hi = max(t.right_edge.i for t in aff) + 1
