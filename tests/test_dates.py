@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from saidwhat.dates import parse_published, resolve
 
 D = dt.date

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from .features import (Region, content_features, content_regions, cue_features, is_cue_candidate,
+from .features import (content_features, content_regions, cue_features, is_cue_candidate,
                        source_candidates, source_features)
 from .linear import LinearModel
 

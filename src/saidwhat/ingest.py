@@ -32,7 +32,7 @@ from multiprocessing.connection import wait
 from typing import Any, Callable, Iterable, Iterator
 
 from saidwhat import readers
-from saidwhat.errors import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, SaidwhatError
+from saidwhat.errors import EXIT_OK, EXIT_PARTIAL, SaidwhatError
 from saidwhat.record import Record
 from saidwhat.store import DEFAULT_DB, Outcome, Store, open_store, rows_for
 

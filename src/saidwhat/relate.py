@@ -779,7 +779,6 @@ class _Analyser:
             last = group[-1]
             before = " ".join(x.lower_ for x in doc[max(0, group.start - 3):group.start])
             prev = [x.lower_ for x in doc[max(0, group.start - 3):group.start] if x.text not in CURRENCY]
-            after = [x.lower_ for x in doc[group.end:group.end + 3]]
             if _paired(doc, group):
                 continue  # ratios and scores: "a 2 to 1 margin", "47 percent to 44 percent"
             # a value compared with, or the start of a change, is not what the statement asserts

@@ -10,7 +10,6 @@ Thresholds are tuned on a slice of the *training* articles held out from fitting
 from __future__ import annotations
 
 import hashlib
-import json
 import random
 import sys
 from dataclasses import dataclass
