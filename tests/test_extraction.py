@@ -65,6 +65,14 @@ def test_a_preposition_that_introduces_the_content_belongs_to_the_cue(pipeline):
     assert_provenance(r)
 
 
+def test_a_quote_after_a_verb_and_a_colon_is_one_attribution(pipeline):
+    r = pipeline.extract('The senator tweeted on Sunday: "The budget is a disaster for working families."')
+    assert len(r.attributions) == 1
+    att = r.attributions[0]
+    assert att.cue.text == "tweeted" and att.kind == "direct"
+    assert_provenance(r)
+
+
 def test_interrupted_quote_is_one_attribution_with_two_fragments(pipeline):
     text = ("\u201cThe bridge is safe for now,\u201d the chief engineer said, \u201cbut the repairs "
             "cannot wait another winter.\u201d")

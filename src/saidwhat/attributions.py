@@ -135,7 +135,21 @@ def find_attributions(doc: Doc, qmask: list[int], models: dict[str, LinearModel]
             extra = [i for i in _trim(doc, extra) if i < limit]
             if extra:
                 found.append(continuation_of(att, extra))
-    return found
+    return _drop_shadowed_punctuation_cues(doc, found)
+
+
+def _drop_shadowed_punctuation_cues(doc: Doc, found: list[TokenAttribution]) -> list[TokenAttribution]:
+    """ "The senator tweeted: "…"": the colon may score as a cue too, with the verb inside its
+    content. The verb's attribution is the one; a punctuation cue whose content swallows another
+    cue goes."""
+    cue_tokens_all = {i for a in found for i in a.cue}
+    kept = []
+    for a in found:
+        punct = a.cue and all(doc[i].is_punct for i in a.cue)
+        if punct and cue_tokens_all.intersection(a.content):
+            continue
+        kept.append(a)
+    return kept
 
 
 def _merge_noun_cues(drafts: list[_Draft]) -> list[_Draft]:
