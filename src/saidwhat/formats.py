@@ -98,8 +98,13 @@ def table(record: Record) -> str:
 
 
 def write(records_iter, fmt: str, out: TextIO) -> None:
-    if fmt == "json":
-        out.write(json.dumps([r.to_dict() for r in records_iter], ensure_ascii=False, indent=2) + "\n")
+    if fmt == "json":  # one array, written record by record (a big input is never held whole)
+        out.write("[")
+        for n, record in enumerate(records_iter):
+            body = json.dumps(record.to_dict(), ensure_ascii=False, indent=2)
+            out.write(("," if n else "") + "\n  " + body.replace("\n", "\n  "))
+            out.flush()
+        out.write("\n]\n")
         return
     writer = None
     if fmt == "csv":
