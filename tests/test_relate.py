@@ -86,6 +86,18 @@ def test_a_negated_frame_is_no_support(nlp):
     assert r.label != "supports"
 
 
+def test_more_antonym_pairs(nlp):
+    for a, b in (("The striker joined the club in July.", "The striker left the club in July."),
+                 ("The coach praised the referee after the match.", "The coach criticized the referee after the match."),
+                 ("The driver admitted speeding.", "The driver denied speeding.")):
+        assert rel(nlp, a, b).label == "disputes", (a, b)
+
+
+def test_a_side_holding_both_antonyms_is_no_contradiction(nlp):
+    r = rel(nlp, "Prices rose in March but fell in April.", "Prices rose in March and fell in April, analysts said.")
+    assert r.label != "disputes"
+
+
 def test_conflicting_numbers_about_the_same_event_dispute(nlp):
     r = rel(nlp, "The earthquake killed 12 people in the valley.",
             "The earthquake killed 30 people in the valley, the Red Cross said.")

@@ -116,6 +116,16 @@ sell divest
 resign quit step_down stand_down
 confirm corroborate verify
 deny
+admit concede acknowledge
+attend participate
+join
+boycott skip shun
+arrive enter
+leave depart exit
+praise commend hail applaud
+criticize criticise condemn denounce slam blast
+lead
+trail
 agree
 disagree
 present
@@ -162,6 +172,7 @@ approve:fail allow:ban support:oppose open:close guilty:innocent legal:illegal s
 alive:die true:false start:end succeed:fail hire:fire profit:loss surplus:deficit strong:weak
 high:low improve:worsen buy:sell confirm:deny agree:disagree present:absent include:exclude
 more:few possible:impossible likely:unlikely positive:negative end:continue
+admit:deny attend:boycott join:leave arrive:leave praise:criticize lead:trail
 """
 
 # Negative prefixes that make an adjective's antonym (legal/illegal, safe/unsafe).
@@ -1135,10 +1146,14 @@ def compare(a: Statement, b: Statement) -> Relation:
     # Nearly the same words, one side negated, and no predicate lined up (the two parses differ):
     # read as a dispute, weaker than one found in the structure.
     # An antonym across the two ("not reopen" / "stay closed") turns one negation into agreement.
-    flip = any(opposite(x.key, y.key, x.text.lower(), y.text.lower()) for x in a.content for y in b.content)
+    # (Not when a side holds both words: "rose in March and fell in April".)
+    flip = any(opposite(x.key, y.key, x.text.lower(), y.text.lower())
+               and not any(same(y.key, z.key) for z in a.content) and not any(same(x.key, z.key) for z in b.content)
+               for x in a.content for y in b.content)
     if overlap >= NEGATED_OVERLAP and (a.content_negs + flip) % 2 != b.content_negs % 2 \
             and not (a.denies or b.denies):
-        why = f"one side negates nearly the same content (overlap {overlap:.2f})"
+        why = (f"opposite words over nearly the same content (overlap {overlap:.2f})" if flip else
+               f"one side negates nearly the same content (overlap {overlap:.2f})")
         return Relation("disputes", round(0.5 + 0.2 * overlap, 3),
                         (_ev([x.span for x, _ in pairs], [y.span for _, y in pairs], why),))
     # A negation on one side only (in the content, or in the frame: "did not confirm") forbids
