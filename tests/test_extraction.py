@@ -73,6 +73,19 @@ def test_a_quote_after_a_verb_and_a_colon_is_one_attribution(pipeline):
     assert_provenance(r)
 
 
+def test_appositive_names_and_roles_and_a_later_surname(pipeline):
+    text = ("The mayor's spokeswoman, Ana Ruiz, said on Monday that the harbour would reopen. "
+            "\"We will appeal,\" said Tom Blake, the union leader.\n\n"
+            "Blake disputed the claim, saying that inspectors had found cracks in the quay.")
+    r = pipeline.extract(text)
+    ruiz = r.speaker(by_cue(r, "said")[0].source.speaker)
+    assert ruiz.name == "Ana Ruiz" and ruiz.role == "spokeswoman" and not ruiz.anonymous
+    blake = r.speaker(by_cue(r, "said")[1].source.speaker)
+    assert blake.name == "Tom Blake" and blake.role == "union leader"
+    assert by_cue(r, "disputed")[0].source.speaker == blake.id  # "Blake" is Tom Blake
+    assert_provenance(r)
+
+
 def test_interrupted_quote_is_one_attribution_with_two_fragments(pipeline):
     text = ("\u201cThe bridge is safe for now,\u201d the chief engineer said, \u201cbut the repairs "
             "cannot wait another winter.\u201d")

@@ -81,6 +81,18 @@ def _possessor(doc: Doc, pronoun) -> str | None:
     return text[4:] if text.lower().startswith("the ") else text
 
 
+def _appositive_name(root) -> str | None:
+    """A name in apposition to a role noun, read off its shape: two to four capitalised proper
+    nouns ("spokeswoman, Ana Ruiz")."""
+    for c in root.children:
+        if c.dep_ != "appos" or c.pos_ != "PROPN":
+            continue
+        words = [t for t in c.subtree if not t.is_punct]
+        if 2 <= len(words) <= 4 and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in words):
+            return " ".join(t.text for t in words)
+    return None
+
+
 def _role(doc: Doc, root) -> str:
     """The role noun with its lower-case modifiers right before it: "general secretary"."""
     words = [root.lemma_.lower() if root.tag_ == "NNS" else root.lower_]
@@ -105,6 +117,8 @@ def describe(doc: Doc, start: int, end: int) -> SpeakerInfo:
     person = _entity_text(span, ("PERSON",))
     org = _entity_text(span, ("ORG",))
     place = _entity_text(span, ("GPE", "NORP", "LOC"))
+    if not person:  # "the mayor's spokeswoman, Ana Ruiz" where the tagger missed the name
+        person = _appositive_name(root)
     if person:
         info.name, info.type = person, "person"
     if root.pos_ == "NOUN":
@@ -143,7 +157,10 @@ def describe(doc: Doc, start: int, end: int) -> SpeakerInfo:
                 info.affiliation = words[4:] if words.lower().startswith("the ") else words
     elif root.pos_ == "PROPN" or org or place:
         if person:
-            pass
+            # "Tom Blake, the union leader": the appositive is the role
+            title = next((c for c in root.children if c.dep_ == "appos" and c.pos_ == "NOUN"), None)
+            if title is not None and title.lemma_.lower() not in ROLE_STOP:
+                info.role = _role(doc, title)
         elif org:
             info.name, info.type = org, "organization"
         elif root.ent_type_ in ("GPE",) or (place and root.ent_type_ in ("GPE", "LOC")):
@@ -181,7 +198,9 @@ def _same(a: SpeakerInfo, b: SpeakerInfo) -> bool:
             return True
     if a.name and b.name:
         la, lb = a.name.split(), b.name.split()
-        return a.name == b.name or (la[-1] == lb[-1] and a.type == b.type == "person")
+        # "Blake" after "Tom Blake", even where the tagger did not see a person in "Blake"
+        return a.name == b.name or (la[-1] == lb[-1] and a.type == "person" and (
+            b.type == "person" or (b.type == "unknown" and len(lb) == 1)))
     if b.definite and b.head_lemma in GROUP_NOUNS and a.type in ("organization", "group") and b.head_lemma == "group":
         return True
     return False
