@@ -86,6 +86,15 @@ def test_appositive_names_and_roles_and_a_later_surname(pipeline):
     assert_provenance(r)
 
 
+def test_a_relative_pronoun_source_is_the_noun_it_stands_for(pipeline):
+    r = pipeline.extract("Bernie Sanders, who claims the primary was rigged, spoke in Ohio on Friday.")
+    att = by_cue(r, "claims")[0]
+    assert att.source.text == "who"
+    sp = r.speaker(att.source.speaker)
+    assert sp.name == "Bernie Sanders" and sp.type == "person"
+    assert_provenance(r)
+
+
 def test_interrupted_quote_is_one_attribution_with_two_fragments(pipeline):
     text = ("\u201cThe bridge is safe for now,\u201d the chief engineer said, \u201cbut the repairs "
             "cannot wait another winter.\u201d")

@@ -20,6 +20,7 @@ from .lexicon import ANONYMOUS_MARKERS, ANONYMOUS_NOUNS, DOCUMENT_NOUNS
 PERSON_PRONOUNS = {"he", "she", "him", "her", "i", "me"}
 THING_PRONOUNS = {"it"}
 PLURAL_PRONOUNS = {"they", "them", "we", "us"}
+RELATIVE_PRONOUNS = {"who", "which", "that"}
 GROUP_NOUNS = {"group", "organization", "organisation", "party", "campaign", "committee", "agency",
                "company", "government", "administration", "ministry", "department", "newspaper",
                "outlet", "paper", "network", "team", "movement", "union", "council", "authority",
@@ -224,7 +225,17 @@ def resolve(doc: Doc, sources: list[tuple[int, int] | None]) -> tuple[list[Clust
         if target is not None:  # the same phrase is the source of several cues
             assignment.append(target)
             continue
-        if info.pronoun:
+        antecedent = _relative_antecedent(doc, rng) if info.pronoun in RELATIVE_PRONOUNS else None
+        if antecedent is not None:
+            # "Sanders, who claims …": the noun the relative clause hangs on is the speaker
+            ante_info = describe(doc, *antecedent)
+            target = next((ci for ci, cl in enumerate(clusters) if antecedent in cl.mentions), None)
+            if target is None:
+                target = next((ci for ci in reversed(history) if _same(clusters[ci].info, ante_info)), None)
+            if target is None:
+                clusters.append(Cluster(ante_info, [antecedent]))
+                target = len(clusters) - 1
+        elif info.pronoun:
             for ci in reversed(history):
                 if _compatible(info.pronoun, clusters[ci].info):
                     target = ci
@@ -254,6 +265,20 @@ def resolve(doc: Doc, sources: list[tuple[int, int] | None]) -> tuple[list[Clust
         assignment.append(target)
         owners[doc[rng[0]].sent.start] = target
     return clusters, assignment
+
+
+def _relative_antecedent(doc: Doc, rng: tuple[int, int]) -> tuple[int, int] | None:
+    """The noun phrase a relative pronoun stands for (its clause's head noun and what precedes
+    it in its phrase), as a token range; None where the parse does not show one."""
+    if rng[1] - rng[0] != 1:
+        return None
+    verb = doc[rng[0]].head
+    if verb.dep_ != "relcl":
+        return None
+    noun = verb.head
+    if noun.pos_ not in ("NOUN", "PROPN"):
+        return None
+    return (noun.left_edge.i, noun.i + 1)
 
 
 def _last_mention_owner(doc: Doc, before: int, lemma: str, owners: dict[int, int]) -> int | None:
