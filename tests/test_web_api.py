@@ -222,7 +222,8 @@ def test_article_detail_is_the_full_record_with_exact_spans(client, stores):
     a2 = rec["attributions"][1]
     assert a2["speaker"]["name"] == "Tom Blake" and a2["label"] == "Tom Blake" and a2["kind"] == "direct"
     a1 = rec["attributions"][0]
-    assert a1["speaker"]["anonymous"] is True and a1["said_on"]["date"] == "2024-05-06"
+    assert a1["speaker"]["name"] == "Ana Ruiz" and a1["speaker"]["anonymous"] is False
+    assert a1["speaker"]["role"] == "spokeswoman" and a1["said_on"]["date"] == "2024-05-06"
     assert [u["text"] for u in rec["unattributed"]] == ["The strike began in May."]
     assert {(r["type"], r["from"], r["to"]) for r in rec["relations"]} >= {("disputes", "a5", "a4")}
     assert rec["cross_relations"] == [] and rec["claims"] == []
@@ -232,7 +233,8 @@ def test_article_detail_is_the_full_record_with_exact_spans(client, stores):
 def test_attributions_filters_and_validation(client, stores):
     ids = stores["ids"]
     blake = client.get("/api/attributions", params={"speaker": "blake"}).json()
-    assert blake["total"] == 4 and {a["label"] for a in blake["items"]} == {"Tom Blake", "Blake"}
+    # "Blake" later in an article is the "Tom Blake" named before it
+    assert blake["total"] == 4 and {a["label"] for a in blake["items"]} == {"Tom Blake"}
     direct = client.get("/api/attributions", params={"kind": "direct"}).json()
     assert direct["items"] and all(a["kind"] == "direct" for a in direct["items"])
     denial = client.get("/api/attributions", params={"stance": "denial"}).json()
@@ -252,12 +254,12 @@ def test_attributions_filters_and_validation(client, stores):
 
 def test_speakers_and_their_timeline(client):
     speakers = client.get("/api/speakers", params={"q": "blake"}).json()
-    assert {(s["label"], s["attributions"]) for s in speakers["items"]} == {("Tom Blake", 2), ("Blake", 2)}
+    assert {(s["label"], s["attributions"]) for s in speakers["items"]} == {("Tom Blake", 4)}
     timeline = client.get("/api/speakers/timeline", params={"name": "tom blake"}).json()
-    assert timeline["total"] == 2 and timeline["speaker"]["articles"] == 2
+    assert timeline["total"] == 4 and timeline["speaker"]["articles"] == 2
     assert [a["when"] for a in timeline["items"]] == sorted(a["when"] for a in timeline["items"])
-    assert {a["content"]["text"] for a in timeline["items"]} == {
-        "We will appeal", "that the workers would not give up"}
+    assert {a["content"]["text"] for a in timeline["items"]} >= {
+        "We will appeal", "that the workers would not give up", "that inspectors had found cracks in the quay"}
     anonymous = client.get("/api/speakers", params={"anonymous": "true"}).json()
     assert anonymous["items"] and all(s["anonymous"] for s in anonymous["items"])
     assert error_of(client.get("/api/speakers/timeline"), 422)
