@@ -95,6 +95,17 @@ def test_a_relative_pronoun_source_is_the_noun_it_stands_for(pipeline):
     assert_provenance(r)
 
 
+def test_a_pronoun_before_any_named_speaker_is_the_person_named_before_it(pipeline):
+    r = pipeline.extract('Maria Lopez arrived at the court on Monday.\n\n"I am innocent," she said.')
+    sp = r.speaker(by_cue(r, "said")[0].source.speaker)
+    assert sp.name == "Maria Lopez" and sp.type == "person"
+    r = pipeline.extract('Yet Hartwell has already changed her account once: "I now remember the call," '
+                         'she said on Tuesday.')
+    sp = r.speaker(by_cue(r, "said")[0].source.speaker)
+    assert sp.name == "Hartwell" and sp.type == "person"
+    assert_provenance(r)
+
+
 def test_interrupted_quote_is_one_attribution_with_two_fragments(pipeline):
     text = ("\u201cThe bridge is safe for now,\u201d the chief engineer said, \u201cbut the repairs "
             "cannot wait another winter.\u201d")

@@ -240,6 +240,19 @@ def resolve(doc: Doc, sources: list[tuple[int, int] | None]) -> tuple[list[Clust
                 if _compatible(info.pronoun, clusters[ci].info):
                     target = ci
                     break
+            if target is None and info.pronoun in PERSON_PRONOUNS:
+                # no earlier speaker fits: the nearest person the text named before ("Sondland
+                # amended his testimony … he said")
+                named = _nearest_person(doc, rng[0])
+                if named is not None:
+                    ante_info = describe(doc, *named)
+                    target = next((ci for ci, cl in enumerate(clusters) if named in cl.mentions
+                                   or _same(cl.info, ante_info)), None)
+                    if target is None and ante_info.name:
+                        clusters.append(Cluster(ante_info, [named]))
+                        target = len(clusters) - 1
+                    if target is not None and clusters[target].info.type in ("unknown", "country"):
+                        clusters[target].info.type = "person"  # "he" says so: a mis-tagged surname
         elif info.definite and info.head_lemma in DOCUMENT_NOUNS and (
                 owner := _last_mention_owner(doc, rng[0], info.head_lemma, owners)) is not None:
             target = owner  # "the statement": the last statement the text mentioned, and its speaker
@@ -265,6 +278,24 @@ def resolve(doc: Doc, sources: list[tuple[int, int] | None]) -> tuple[list[Clust
         assignment.append(target)
         owners[doc[rng[0]].sent.start] = target
     return clusters, assignment
+
+
+def _nearest_person(doc: Doc, before: int, window: int = 3) -> tuple[int, int] | None:
+    """Who a "he"/"she" with no earlier speaker stands for: a named subject earlier in its own
+    sentence ("Yet Sondland has amended his testimony — "…," he said"), else the last PERSON
+    entity within ``window`` sentences before it."""
+    sent = doc[before].sent
+    for t in reversed(doc[sent.start:before]):
+        # (the small model often tags a surname as a place: "Sondland" GPE)
+        if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ == "PROPN" and t.ent_type_ in ("", "PERSON", "GPE"):
+            lo = t.i
+            while lo > sent.start and doc[lo - 1].pos_ == "PROPN" and doc[lo - 1].head.i == t.i:
+                lo -= 1
+            return (lo, t.i + 1)
+    sents = [s for s in doc.sents if s.start <= before][-window:]
+    lo = sents[0].start if sents else 0
+    found = [e for e in doc.ents if e.label_ == "PERSON" and lo <= e.start and e.end <= before]
+    return (found[-1].start, found[-1].end) if found else None
 
 
 def _relative_antecedent(doc: Doc, rng: tuple[int, int]) -> tuple[int, int] | None:
