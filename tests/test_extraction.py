@@ -106,6 +106,14 @@ def test_a_pronoun_before_any_named_speaker_is_the_person_named_before_it(pipeli
     assert_provenance(r)
 
 
+def test_they_with_no_earlier_speaker_is_the_group_named_before_it(pipeline):
+    r = pipeline.extract("Farmers blocked the main road into the city on Monday. "
+                         "They said fuel prices had doubled since spring.")
+    sp = r.speaker(by_cue(r, "said")[0].source.speaker)
+    assert sp.type == "group" and sp.role == "farmer"
+    assert_provenance(r)
+
+
 def test_interrupted_quote_is_one_attribution_with_two_fragments(pipeline):
     text = ("\u201cThe bridge is safe for now,\u201d the chief engineer said, \u201cbut the repairs "
             "cannot wait another winter.\u201d")

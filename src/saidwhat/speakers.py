@@ -240,6 +240,15 @@ def resolve(doc: Doc, sources: list[tuple[int, int] | None]) -> tuple[list[Clust
                 if _compatible(info.pronoun, clusters[ci].info):
                     target = ci
                     break
+            if target is None and info.pronoun in ("they", "them"):
+                group = _nearest_group(doc, rng[0])
+                if group is not None:
+                    ante_info = describe(doc, *group)
+                    target = next((ci for ci, cl in enumerate(clusters) if group in cl.mentions
+                                   or _same(cl.info, ante_info)), None)
+                    if target is None:
+                        clusters.append(Cluster(ante_info, [group]))
+                        target = len(clusters) - 1
             if target is None and info.pronoun in PERSON_PRONOUNS:
                 # no earlier speaker fits: the nearest person the text named before ("Sondland
                 # amended his testimony … he said")
@@ -296,6 +305,21 @@ def _nearest_person(doc: Doc, before: int, window: int = 3) -> tuple[int, int] |
     lo = sents[0].start if sents else 0
     found = [e for e in doc.ents if e.label_ == "PERSON" and lo <= e.start and e.end <= before]
     return (found[-1].start, found[-1].end) if found else None
+
+
+def _nearest_group(doc: Doc, before: int) -> tuple[int, int] | None:
+    """Who a "they" with no earlier speaker stands for: the last plural noun subject ("Farmers
+    blocked the road. They said …") or organisation named in its sentence or the one before."""
+    sent = doc[before].sent
+    lo = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+    for t in reversed(doc[lo:before]):
+        if t.dep_ in ("nsubj", "nsubjpass") and t.tag_ in ("NNS", "NNPS"):
+            return (t.left_edge.i, t.i + 1)
+        if t.ent_type_ == "ORG" and t.ent_iob_ == "B":
+            ent = next((e for e in doc.ents if e.start == t.i), None)
+            if ent is not None and ent.end <= before:
+                return (ent.start, ent.end)
+    return None
 
 
 def _relative_antecedent(doc: Doc, rng: tuple[int, int]) -> tuple[int, int] | None:
