@@ -4,7 +4,9 @@ The source span of an attribution is a phrase ("a White House spokesman, Benjami
 "the statement"). This module reads who it denotes from the phrase and its parse, and links
 mentions of the same speaker within the article ("Chang" after "Benjamin Chang", "it" after
 "A US embassy statement"). Resolution is deliberately local ("coref-lite"): the antecedent is the
-nearest earlier speaker mention of a compatible type.
+nearest earlier speaker mention of a compatible type; failing that, for "he"/"she" a named subject
+earlier in the sentence or the last person named within three sentences, for "they" the plural
+subject or organisation just before; a relative pronoun ("Sanders, who claims") is its noun.
 
 Does not handle: cataphora ("Before he left, Smith said"), split antecedents ("they" for two
 named people), or identity across articles (that is the store's job).
