@@ -176,6 +176,8 @@ def describe(doc: Doc, start: int, end: int) -> SpeakerInfo:
             info.type = "organization" if root.ent_type_ == "ORG" or root.lower_ in GROUP_NOUNS else "unknown"
     if not info.affiliation and info.type == "person" and (org or place) and info.name != (org or place):
         info.affiliation = org or place
+    if info.name and info.affiliation and info.affiliation in info.name:
+        info.affiliation = None  # "Iraqi government": the name already says it
     anonymous_phrase = root.lemma_.lower() in ANONYMOUS_NOUNS or root.lower_ in ANONYMOUS_NOUNS
     if not info.name and info.type in ("person", "group", "unknown") and (
             anonymous_phrase or any(m in sentence for m in ANONYMOUS_MARKERS)):
