@@ -161,7 +161,7 @@ def _merge_noun_cues(drafts: list[_Draft]) -> list[_Draft]:
         if tok.pos_ == "NOUN" and tok.dep_ == "pobj" and tok.head.head.i in by_token \
                 and tok.head.head.i != tok.i:
             verb = by_token[tok.head.head.i]
-            verb.extra_cue.extend([tok.head.i, tok.i])
+            verb.extra_cue.extend([tok.head.i, tok.i] + [c.i for c in tok.children if c.dep_ == "det"])
             verb.outside.extend(d.outside)
             continue
         kept.append(d)
