@@ -71,7 +71,7 @@ def table(record: Record) -> str:
     head = record.article.title or record.article.id
     lines = [f"== {head} — {len(record.attributions)} attributions, "
              f"{len(record.unattributed)} unattributed sentences"]
-    ww, dw, cw, kw = 30, 26, 18, 12
+    ww, dw, cw, kw = 30, 28, 22, 12
     tw = max(30, width - ww - dw - cw - kw - 4)
     lines.append(f"{'SPEAKER':<{ww}} {'ROLE / AFFILIATION':<{dw}} {'CUE':<{cw}} {'KIND':<{kw}} CONTENT")
     text = record.article.text
