@@ -71,12 +71,15 @@ def table(record: Record) -> str:
     head = record.article.title or record.article.id
     lines = [f"== {head} — {len(record.attributions)} attributions, "
              f"{len(record.unattributed)} unattributed sentences"]
-    ww, dw, cw, kw = 30, 28, 22, 12
+    # columns as wide as this article needs, within bounds; the content takes the rest
+    cells = [speaker_cells(record, att) for att in record.attributions]
+    ww = min(34, max([18] + [len(w) for w, _ in cells]))
+    dw = min(40, max([18] + [len(d) for _, d in cells]))
+    cw, kw = 22, 12
     tw = max(30, width - ww - dw - cw - kw - 4)
     lines.append(f"{'SPEAKER':<{ww}} {'ROLE / AFFILIATION':<{dw}} {'CUE':<{cw}} {'KIND':<{kw}} CONTENT")
     text = record.article.text
-    for att in record.attributions:
-        who, details = speaker_cells(record, att)
+    for att, (who, details) in zip(record.attributions, cells):
         content = " … ".join(text[s:e] for s, e in att.content.spans)  # a quote broken by its cue
         cue = att.cue.text if att.cue else "—"
         if att.said_on:
