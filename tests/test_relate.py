@@ -64,10 +64,18 @@ def test_for_and_against_the_same_thing_dispute(nlp):
 
 
 def test_a_negation_the_parse_does_not_line_up_still_disputes(nlp):
-    # the noun "arrests" under "made" does not line up with the verb "arrested"; the words do
-    r = rel(nlp, "The driver has been arrested.", "No arrests have been made, a police spokeswoman said.")
+    # the noun "arrest" under "made" does not line up with the verb "arrested"; the words do
+    r = rel(nlp, "The driver has been arrested for the crash.",
+            "No arrest for the crash has been made, a police spokeswoman said.")
     assert r.label == "disputes" and "negates" in r.evidence[0]["why"]
     assert r.score < 0.75  # weaker than a dispute found in the structure
+
+
+def test_a_short_phrase_inside_a_long_negated_text_is_no_dispute(nlp):
+    # "the returns" is wholly covered by the long text, which is mostly about other things
+    r = rel(nlp, "the returns", "he's not being audited for his tax returns at least before 2009 and will "
+                                "release the returns when the audit is over")
+    assert r.label != "disputes"
 
 
 def test_a_negated_antonym_is_not_read_as_a_one_sided_negation(nlp):

@@ -254,7 +254,8 @@ SUPPORT_OVERLAP = 0.5  # mean content coverage from which two statements say the
 CONFIRMED_OVERLAP = 0.35  # ... when one of them confirms, corroborates or agrees
 PARAPHRASE_OVERLAP = 0.75  # ... even when no predicate lines up (the parse may differ)
 DISPUTE_MIN_OVERLAP = 0.15  # below this even a contradiction signal is about something else
-NEGATED_OVERLAP = 0.6  # ... from which a negation on one side only reads as a dispute
+NEGATED_OVERLAP = 0.6  # ... (on both sides) from which a negation on one side only reads as a dispute
+NEGATED_MIN_WORDS = 2  # content words each side needs for that
 
 SYNONYM: dict[str, str] = {}
 for _line in re.sub(r"\n[ \t]+", " ", SYNONYM_GROUPS).splitlines():  # indented lines continue a group
@@ -1150,8 +1151,10 @@ def compare(a: Statement, b: Statement) -> Relation:
     flip = any(opposite(x.key, y.key, x.text.lower(), y.text.lower())
                and not any(same(y.key, z.key) for z in a.content) and not any(same(x.key, z.key) for z in b.content)
                for x in a.content for y in b.content)
-    if overlap >= NEGATED_OVERLAP and (a.content_negs + flip) % 2 != b.content_negs % 2 \
-            and not (a.denies or b.denies):
+    # Both sides must be mostly made of the shared words, and say something of their own: a short
+    # phrase ("the returns") is covered by any long text that mentions it.
+    alike = min(ca, cb) >= NEGATED_OVERLAP and min(len(a.content), len(b.content)) >= NEGATED_MIN_WORDS
+    if alike and (a.content_negs + flip) % 2 != b.content_negs % 2 and not (a.denies or b.denies):
         why = (f"opposite words over nearly the same content (overlap {overlap:.2f})" if flip else
                f"one side negates nearly the same content (overlap {overlap:.2f})")
         return Relation("disputes", round(0.5 + 0.2 * overlap, 3),
