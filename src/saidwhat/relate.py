@@ -30,11 +30,10 @@ How it decides, in order:
    - one statement denies a claim without restating it ("disputed the lab's results",
      "dismissed the newspaper's report as a fabrication") and the other asserts something positive
      about the same source or at least two of the same things;
-   - the same predicate for and against the same thing ("voted for" / "voted against");
-   - failing all of these, nearly the same content words (overlap >= NEGATED_OVERLAP) with a
-     negation on one side only ("arrested" / "no arrests have been made"): a weaker score, and an
-     antonym across the two cancels it ("not reopen" / "stay closed"). Averting verbs negate too
-     ("escaped damage", "averted a strike").
+   - the same predicate for and against the same thing ("voted for" / "voted against").
+   Averting verbs negate their object ("escaped damage", "averted a strike"). Every signal needs
+   the two contents to share at least DISPUTE_MIN_OVERLAP of their weight (a generic denial
+   excepted): on real news, contents that merely share a negated verb are about other things.
 3. Otherwise ``supports`` when the same predication (or a negated antonym: "not guilty" /
    "acquitted", or the same quantity) holds on both sides with enough shared content, or one side
    confirms ("confirmed", "corroborate", "agree"), or both deny; or the contents nearly coincide.
@@ -253,9 +252,7 @@ STRENGTH = {"negation": 0.9, "antonym": 0.85, "number": 0.8, "date": 0.75, "role
 SUPPORT_OVERLAP = 0.5  # mean content coverage from which two statements say the same thing
 CONFIRMED_OVERLAP = 0.35  # ... when one of them confirms, corroborates or agrees
 PARAPHRASE_OVERLAP = 0.75  # ... even when no predicate lines up (the parse may differ)
-DISPUTE_MIN_OVERLAP = 0.15  # below this even a contradiction signal is about something else
-NEGATED_OVERLAP = 0.6  # ... (on both sides) from which a negation on one side only reads as a dispute
-NEGATED_MIN_WORDS = 2  # content words each side needs for that
+DISPUTE_MIN_OVERLAP = 0.35  # below this even a contradiction signal is about something else
 
 SYNONYM: dict[str, str] = {}
 for _line in re.sub(r"\n[ \t]+", " ", SYNONYM_GROUPS).splitlines():  # indented lines continue a group
@@ -1144,21 +1141,11 @@ def compare(a: Statement, b: Statement) -> Relation:
         score = min(0.99, kept[0][0] + 0.03 * (len(kept) - 1) + 0.05 * overlap)
         return Relation("disputes", round(score, 3), tuple(s[2] for s in kept[:5]))
 
-    # Nearly the same words, one side negated, and no predicate lined up (the two parses differ):
-    # read as a dispute, weaker than one found in the structure.
     # An antonym across the two ("not reopen" / "stay closed") turns one negation into agreement.
     # (Not when a side holds both words: "rose in March and fell in April".)
     flip = any(opposite(x.key, y.key, x.text.lower(), y.text.lower())
                and not any(same(y.key, z.key) for z in a.content) and not any(same(x.key, z.key) for z in b.content)
                for x in a.content for y in b.content)
-    # Both sides must be mostly made of the shared words, and say something of their own: a short
-    # phrase ("the returns") is covered by any long text that mentions it.
-    alike = min(ca, cb) >= NEGATED_OVERLAP and min(len(a.content), len(b.content)) >= NEGATED_MIN_WORDS
-    if alike and (a.content_negs + flip) % 2 != b.content_negs % 2 and not (a.denies or b.denies):
-        why = (f"opposite words over nearly the same content (overlap {overlap:.2f})" if flip else
-               f"one side negates nearly the same content (overlap {overlap:.2f})")
-        return Relation("disputes", round(0.5 + 0.2 * overlap, 3),
-                        (_ev([x.span for x, _ in pairs], [y.span for _, y in pairs], why),))
     # A negation on one side only (in the content, or in the frame: "did not confirm") forbids
     # reading the two as saying the same thing.
     polarity_differs = (a.content_negs + a.frame_negs + flip) % 2 != (b.content_negs + b.frame_negs) % 2
