@@ -87,6 +87,19 @@ def test_a_negated_verb_shared_by_long_statements_about_other_things_is_no_dispu
     assert r.label != "disputes" and "share too little" in r.evidence[-1]["why"]
 
 
+def test_a_long_text_that_mentions_a_denial_is_no_terse_denial(nlp):
+    terse = rel(nlp, "The mayor's claims about the new bridge are false.",
+                "The new bridge will open in June and cost the city less than planned.",
+                a_speaker="union", b_speaker="the mayor")
+    assert terse.label == "disputes"
+    long = ("In a long interview on Sunday about the campaign, the budget, the schools, the harbour, "
+            "the football club, the weather and her plans for the summer, the councillor also said that "
+            "the mayor's claims about the new bridge were false and that voters deserved better answers.")
+    r = rel(nlp, long, "The new bridge will open in June and cost the city less than planned.",
+            b_speaker="the mayor")
+    assert r.label != "disputes"
+
+
 def test_a_negated_antonym_is_not_read_as_a_one_sided_negation(nlp):
     r = rel(nlp, "The tunnel will not reopen before June.", "The tunnel will stay closed until June, crews said.")
     assert r.label != "disputes"

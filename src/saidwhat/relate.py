@@ -253,6 +253,7 @@ SUPPORT_OVERLAP = 0.5  # mean content coverage from which two statements say the
 CONFIRMED_OVERLAP = 0.35  # ... when one of them confirms, corroborates or agrees
 PARAPHRASE_OVERLAP = 0.75  # ... even when no predicate lines up (the parse may differ)
 DISPUTE_MIN_OVERLAP = 0.35  # below this even a contradiction signal is about something else
+DENIAL_MAX_WORDS = 15  # content words of a denial that may dispute a claim it does not restate
 
 SYNONYM: dict[str, str] = {}
 for _line in re.sub(r"\n[ \t]+", " ", SYNONYM_GROUPS).splitlines():  # indented lines continue a group
@@ -1116,6 +1117,8 @@ def compare(a: Statement, b: Statement) -> Relation:
     for x, y, x_is_a in ((a, b, True), (b, a, False)):
         if not x.denials or y.denies or not y.positive_claim:
             continue
+        if len(x.content) > DENIAL_MAX_WORDS and overlap < DISPUTE_MIN_OVERLAP:
+            continue  # a long text that only mentions a denial somewhere is no terse denial
         x_nouns = [it for it in x.content if it.pos in ("NOUN", "PROPN") and it.key not in CLAIM_NOUNS
                    and it.key not in LIGHT_NOUNS]
         y_nouns = [it for it in y.content if it.pos in ("NOUN", "PROPN") and it.key not in LIGHT_NOUNS]
