@@ -11,6 +11,11 @@ def by_cue(record, word):
     return [a for a in record.attributions if a.cue and word in a.cue.text]
 
 
+def speaker_of(record, word, n=0):
+    """The speaker of the ``n``-th attribution whose cue contains ``word``."""
+    return record.speaker(by_cue(record, word)[n].source.speaker)
+
+
 def assert_provenance(record):
     text = record.article.text
     roles = []
@@ -40,7 +45,7 @@ def test_indirect_speech_with_named_role_and_affiliation(pipeline):
 
 def test_a_capital_that_only_opens_the_sentence_is_no_affiliation(pipeline):
     r = pipeline.extract("Bus drivers said on Monday that the new timetable was unworkable.")
-    sp = r.speaker(by_cue(r, "said")[0].source.speaker)
+    sp = speaker_of(r, "said")
     assert sp.affiliation is None and sp.role == "bus driver" and sp.type == "group"
 
 
@@ -54,7 +59,7 @@ def test_a_document_source_takes_its_author_as_affiliation(pipeline):
 
 def test_an_untagged_name_headed_by_an_organisation_noun_is_an_organisation(pipeline):
     r = pipeline.extract("The Valley Growers Union said on Tuesday that the harvest would be late.")
-    sp = r.speaker(by_cue(r, "said")[0].source.speaker)
+    sp = speaker_of(r, "said")
     assert "Valley Growers Union" in sp.name and sp.type == "organization"
 
 
@@ -78,9 +83,9 @@ def test_appositive_names_and_roles_and_a_later_surname(pipeline):
             "\"We will appeal,\" said Tom Blake, the union leader.\n\n"
             "Blake disputed the claim, saying that inspectors had found cracks in the quay.")
     r = pipeline.extract(text)
-    ruiz = r.speaker(by_cue(r, "said")[0].source.speaker)
+    ruiz = speaker_of(r, "said")
     assert ruiz.name == "Ana Ruiz" and ruiz.role == "spokeswoman" and not ruiz.anonymous
-    blake = r.speaker(by_cue(r, "said")[1].source.speaker)
+    blake = speaker_of(r, "said", 1)
     assert blake.name == "Tom Blake" and blake.role == "union leader"
     assert by_cue(r, "disputed")[0].source.speaker == blake.id  # "Blake" is Tom Blake
     assert_provenance(r)
@@ -97,11 +102,11 @@ def test_a_relative_pronoun_source_is_the_noun_it_stands_for(pipeline):
 
 def test_a_pronoun_before_any_named_speaker_is_the_person_named_before_it(pipeline):
     r = pipeline.extract('Maria Lopez arrived at the court on Monday.\n\n"I am innocent," she said.')
-    sp = r.speaker(by_cue(r, "said")[0].source.speaker)
+    sp = speaker_of(r, "said")
     assert sp.name == "Maria Lopez" and sp.type == "person"
     r = pipeline.extract('Yet Hartwell has already changed her account once: "I now remember the call," '
                          'she said on Tuesday.')
-    sp = r.speaker(by_cue(r, "said")[0].source.speaker)
+    sp = speaker_of(r, "said")
     assert sp.name == "Hartwell" and sp.type == "person"
     assert_provenance(r)
 
@@ -109,7 +114,7 @@ def test_a_pronoun_before_any_named_speaker_is_the_person_named_before_it(pipeli
 def test_they_with_no_earlier_speaker_is_the_group_named_before_it(pipeline):
     r = pipeline.extract("Farmers blocked the main road into the city on Monday. "
                          "They said fuel prices had doubled since spring.")
-    sp = r.speaker(by_cue(r, "said")[0].source.speaker)
+    sp = speaker_of(r, "said")
     assert sp.type == "group" and sp.role == "farmer"
     assert_provenance(r)
 

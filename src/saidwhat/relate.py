@@ -346,8 +346,7 @@ class Statement:
     denies: bool  # any denial in the statement (clausal or generic)
     confirms: list[tuple[int, int]]
     positive_claim: bool  # its main content predicate is affirmative
-    content_negs: int = 0  # negation words outside the reporting frame ("not", "no", "never", …)
-    frame_negs: int = 0  # ... inside it ("did not confirm", "would not say")
+    negations: int = 0  # negation words, content and frame alike ("not", "no", "never", "did not confirm")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -731,13 +730,11 @@ class _Analyser:
         main = sorted((p for p in preds if p.clause not in self.frame),
                       key=lambda p: sum(1 for _ in doc[p.clause].ancestors))
         positive = bool(main) and main[0].pol > 0 and not denials and not self.clausal_denial
-        negations = [t.i for t in doc if _is_negation(t)]
         return Statement(doc.text, content, preds, quantities, speaker_keys, denials,
                          bool(denials) or self.clausal_denial or any(
                              doc[p.clause].lemma_.lower() in DENY for p in preds),
                          self.confirms, positive,
-                         content_negs=sum(1 for i in negations if i not in self.frame),
-                         frame_negs=sum(1 for i in negations if i in self.frame))
+                         negations=sum(1 for t in doc if _is_negation(t)))
 
     def _attach_dates(self, preds: list[Pred]) -> None:
         by_clause: dict[int, list[Pred]] = {}
@@ -1151,7 +1148,7 @@ def compare(a: Statement, b: Statement) -> Relation:
                for x in a.content for y in b.content)
     # A negation on one side only (in the content, or in the frame: "did not confirm") forbids
     # reading the two as saying the same thing.
-    polarity_differs = (a.content_negs + a.frame_negs + flip) % 2 != (b.content_negs + b.frame_negs) % 2
+    polarity_differs = (a.negations + flip) % 2 != b.negations % 2
     if a.denials and b.denials:
         agree.append(_ev([a.denials[0][0]], [b.denials[0][0]], "both deny"))
     # Support: the same predication about the same participants (or a confirming cue), and enough

@@ -41,7 +41,7 @@ def within_article(doc, atts, stances: list[str], speakers: list[int | None]) ->
         # had been cut" / "… restores the night-shift bonus"), else the nearest one
         mine = _content_words(doc, att)
         shared = {j: len(mine & _content_words(doc, atts[j])) for j in earlier}
-        j = max(earlier, key=lambda k: (shared[k], -earlier.index(k)))
+        j = max(earlier, key=shared.__getitem__)  # the first of equals: ``earlier`` runs nearest first
         kind = "denies" if cue.lemma_.lower() in ("deny",) else "disputes"
         evidence = tuple(sorted(set(att.cue) | set(markers) | {t.i for o in objects for t in o.subtree}))
         links.append(Link(kind, i, j, evidence, 0.8 if refers_back or shared[j] else 0.5))

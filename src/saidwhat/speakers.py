@@ -53,12 +53,21 @@ class Cluster:
     mentions: list[tuple[int, int]] = field(default_factory=list)
 
 
+def _without_article(text: str) -> str:
+    return text[4:] if text.lower().startswith("the ") else text
+
+
+def _sentence_before_start(doc: Doc, tok) -> int:
+    """Where the sentence before ``tok``'s own begins (its own start in the first sentence)."""
+    start = tok.sent.start
+    return doc[start - 1].sent.start if start > 0 else start
+
+
 def _entity_text(span: Span, labels: tuple[str, ...]) -> str | None:
     ents = [e for e in span.ents if e.label_ in labels]
     if not ents:
         return None
-    text = max(ents, key=len).text
-    return text[4:] if text.lower().startswith("the ") else text
+    return _without_article(max(ents, key=len).text)
 
 
 def _capitalised_by_position(tok) -> bool:
@@ -74,14 +83,10 @@ POSSESSIVES = {"his": ("PERSON",), "her": ("PERSON",), "its": ("ORG", "GPE", "NO
 def _possessor(doc: Doc, pronoun) -> str | None:
     """The nearest earlier entity a possessive pronoun can stand for, in its sentence or the one
     before ("Mayor Daniel Reyes believes …, his office said" gives Daniel Reyes)."""
-    sent = pronoun.sent
-    start = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+    start = _sentence_before_start(doc, pronoun)
     labels = POSSESSIVES[pronoun.lower_]
     found = [e for e in doc.ents if e.label_ in labels and start <= e.start and e.end <= pronoun.i]
-    if not found:
-        return None
-    text = found[-1].text
-    return text[4:] if text.lower().startswith("the ") else text
+    return _without_article(found[-1].text) if found else None
 
 
 def _appositive_name(root) -> str | None:
@@ -156,8 +161,7 @@ def describe(doc: Doc, start: int, end: int) -> SpeakerInfo:
                 lo, hi = obj[0].left_edge.i, obj[0].right_edge.i + 1
                 while hi > lo + 1 and doc[hi - 1].is_punct:  # "by the Institute, a stoppage …"
                     hi -= 1
-                words = doc[lo:hi].text
-                info.affiliation = words[4:] if words.lower().startswith("the ") else words
+                info.affiliation = _without_article(doc[lo:hi].text)
     elif root.pos_ == "PROPN" or org or place:
         if person:
             # "Tom Blake, the union leader": the appositive is the role
@@ -232,13 +236,7 @@ def resolve(doc: Doc, sources: list[tuple[int, int] | None]) -> tuple[list[Clust
         antecedent = _relative_antecedent(doc, rng) if info.pronoun in RELATIVE_PRONOUNS else None
         if antecedent is not None:
             # "Sanders, who claims …": the noun the relative clause hangs on is the speaker
-            ante_info = describe(doc, *antecedent)
-            target = next((ci for ci, cl in enumerate(clusters) if antecedent in cl.mentions), None)
-            if target is None:
-                target = next((ci for ci in reversed(history) if _same(clusters[ci].info, ante_info)), None)
-            if target is None:
-                clusters.append(Cluster(ante_info, [antecedent]))
-                target = len(clusters) - 1
+            target = _cluster_of(doc, clusters, history, antecedent)
         elif info.pronoun:
             for ci in reversed(history):
                 if _compatible(info.pronoun, clusters[ci].info):
@@ -247,23 +245,13 @@ def resolve(doc: Doc, sources: list[tuple[int, int] | None]) -> tuple[list[Clust
             if target is None and info.pronoun in ("they", "them"):
                 group = _nearest_group(doc, rng[0])
                 if group is not None:
-                    ante_info = describe(doc, *group)
-                    target = next((ci for ci, cl in enumerate(clusters) if group in cl.mentions
-                                   or _same(cl.info, ante_info)), None)
-                    if target is None:
-                        clusters.append(Cluster(ante_info, [group]))
-                        target = len(clusters) - 1
+                    target = _cluster_of(doc, clusters, history, group)
             if target is None and info.pronoun in PERSON_PRONOUNS:
                 # no earlier speaker fits: the nearest person the text named before ("Sondland
                 # amended his testimony … he said")
                 named = _nearest_person(doc, rng[0])
                 if named is not None:
-                    ante_info = describe(doc, *named)
-                    target = next((ci for ci, cl in enumerate(clusters) if named in cl.mentions
-                                   or _same(cl.info, ante_info)), None)
-                    if target is None and ante_info.name:
-                        clusters.append(Cluster(ante_info, [named]))
-                        target = len(clusters) - 1
+                    target = _cluster_of(doc, clusters, history, named, only_named=True)
                     if target is not None and clusters[target].info.type in ("unknown", "country"):
                         clusters[target].info.type = "person"  # "he" says so: a mis-tagged surname
         elif info.definite and info.head_lemma in DOCUMENT_NOUNS and (
@@ -293,6 +281,22 @@ def resolve(doc: Doc, sources: list[tuple[int, int] | None]) -> tuple[list[Clust
     return clusters, assignment
 
 
+def _cluster_of(doc: Doc, clusters: list[Cluster], history: list[int], phrase: tuple[int, int],
+                only_named: bool = False) -> int | None:
+    """The cluster an antecedent phrase belongs to: the one already holding it, else the nearest
+    earlier speaker it describes, else a new cluster for it (with ``only_named``, only if it has
+    a name)."""
+    held = next((ci for ci, cl in enumerate(clusters) if phrase in cl.mentions), None)
+    if held is not None:
+        return held
+    info = describe(doc, *phrase)
+    nearest = next((ci for ci in reversed(history) if _same(clusters[ci].info, info)), None)
+    if nearest is not None or (only_named and not info.name):
+        return nearest
+    clusters.append(Cluster(info, [phrase]))
+    return len(clusters) - 1
+
+
 def _nearest_person(doc: Doc, before: int, window: int = 3) -> tuple[int, int] | None:
     """Who a "he"/"she" with no earlier speaker stands for: a named subject earlier in its own
     sentence ("Yet Sondland has amended his testimony — "…," he said"), else the last PERSON
@@ -314,8 +318,7 @@ def _nearest_person(doc: Doc, before: int, window: int = 3) -> tuple[int, int] |
 def _nearest_group(doc: Doc, before: int) -> tuple[int, int] | None:
     """Who a "they" with no earlier speaker stands for: the last plural noun subject ("Farmers
     blocked the road. They said …") or organisation named in its sentence or the one before."""
-    sent = doc[before].sent
-    lo = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+    lo = _sentence_before_start(doc, doc[before])
     for t in reversed(doc[lo:before]):
         if t.dep_ in ("nsubj", "nsubjpass") and t.tag_ in ("NNS", "NNPS"):
             return (t.left_edge.i, t.i + 1)
