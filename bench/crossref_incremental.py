@@ -178,7 +178,7 @@ class Corpus:
 def records(corpus: Corpus, start: int, n: int, day0: dt.date):
     """(Doc, Record) pairs built without spaCy."""
     from saidwhat import readers
-    from saidwhat.dates import parse_published, resolve
+    from saidwhat.text.dates import parse_published, resolve
     from saidwhat.record import Article, Attribution, Cue, Record, Role, SaidOn, Source, Speaker
 
     for i in range(start, start + n):
@@ -281,7 +281,7 @@ def main() -> int:
     detector = stub_detector if args.detector == "stub" else None
     nlp = None
     if detector is None:
-        from saidwhat.model import load_base
+        from saidwhat.engine.model import load_base
         nlp = load_base()
         list(nlp.pipe(["Warm up the parser."]))
     corpus = Corpus()

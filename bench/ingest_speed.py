@@ -55,7 +55,7 @@ def extraction_only(pages: Path) -> dict:
 
 def one_run(pages: str, db: str, workers: int) -> dict:
     """Runs in a fresh interpreter: one ingest, timed from process start; prints JSON."""
-    from saidwhat import ingest
+    from saidwhat.batch import ingest
 
     start = time.perf_counter()
     report = ingest.run([pages], db, ingest.Settings(workers=workers, progress=False))

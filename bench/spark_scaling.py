@@ -72,7 +72,8 @@ def make_input(shared: Path, repeat: int, files: int, tmp: Path) -> tuple[list[s
 
 def batch_path(paths: list[str], tmp: Path) -> dict:
     """The local batch path in this process, the model loaded once beforehand."""
-    from saidwhat import Pipeline, ingest, readers
+    from saidwhat import Pipeline, readers
+    from saidwhat.batch import ingest
 
     pipeline = Pipeline()
     docs = [d for d in readers.read(paths) if isinstance(d, readers.Doc)]
@@ -108,7 +109,7 @@ def html_cost(shared: Path) -> dict:
 def spark_child(master: str, paths: list[str], tmp: str) -> dict:
     """One master, in a fresh interpreter: session start, a cold job, a warm job."""
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    from saidwhat import spark_job
+    from saidwhat.batch import spark as spark_job
 
     start = time.perf_counter()
     spark = spark_job.session(master)

@@ -18,8 +18,8 @@ import sys
 import time
 from pathlib import Path
 
-from saidwhat.extraction import Article, Pipeline
-from saidwhat.model import load_base
+from saidwhat.engine.extraction import Article, Pipeline
+from saidwhat.engine.model import load_base
 
 
 def words(texts: list[str]) -> int:

@@ -14,15 +14,15 @@ import os
 import sys
 from pathlib import Path
 
-from saidwhat.extraction import Article, Pipeline, Record
-from saidwhat.scoring import format_table, read_jsonl, score
+from saidwhat.engine.extraction import Pipeline
+from saidwhat.record import Article, Record
+from saidwhat.learn.scoring import format_table, read_jsonl, score
 
 HERE = Path(__file__).parent
 
 
 def predict(pipeline: Pipeline, gold: list[dict]) -> tuple[list[dict], list[Record]]:
-    articles = [Article(id=str(g["id"]), text=g["text"], title=g.get("title"),
-                        published=g.get("date") or g.get("published")) for g in gold]
+    articles = [Article.from_json(g) for g in gold]
     records = [r for r in pipeline.pipe(articles) if isinstance(r, Record)]
     return [r.to_spans() for r in records], records
 

@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--by-kind", action="store_true", help="also: accuracy per kind of pair (hard-case tags)")
     args = ap.parse_args(argv)
 
-    from saidwhat.model import load_base
+    from saidwhat.engine.model import load_base
     from saidwhat.relate import relate_many
 
     rows = [json.loads(l) for l in Path(args.pairs).read_text(encoding="utf-8").splitlines() if l.strip()]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from saidwhat import claims
+from saidwhat.crossref import claims
 from test_crossref import by_source, ingest_texts, link, query
 
 # A long statement; quotes are slices of it, so their overlaps are known.

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from saidwhat.cli import main
+from saidwhat.cli.main import main
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "harbour-strike.txt"
 
@@ -79,7 +79,7 @@ def test_missing_file_and_too_large(capsys, tmp_path):
 
 
 def test_usage_error_exits_2():
-    proc = subprocess.run([sys.executable, "-m", "saidwhat.cli", "extract", "--format", "xml", "x"],
+    proc = subprocess.run([sys.executable, "-m", "saidwhat.cli.main", "extract", "--format", "xml", "x"],
                           capture_output=True, text=True)
     assert proc.returncode == 2
 
@@ -158,7 +158,7 @@ def test_csv_has_a_row_per_attribution_with_speaker_and_spans(capsys):
     import csv
     import io
 
-    from saidwhat.formats import CSV_COLUMNS
+    from saidwhat.cli.formats import CSV_COLUMNS
 
     code, out, err = run(["extract", str(EXAMPLE), "--format", "csv"], capsys)
     assert code == 0, err

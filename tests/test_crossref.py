@@ -316,7 +316,7 @@ def test_relations_wait_for_the_detector_and_errors_roll_back(pipeline, tmp_path
 def test_export_carries_the_cross_article_tables_in_every_format(pipeline, tmp_path):
     import duckdb
 
-    from saidwhat.export import DERIVED, FORMATS, export
+    from saidwhat.store.export import DERIVED, FORMATS, export
 
     db = tmp_path / "s.duckdb"
     ingest_texts(db, pipeline, [

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from saidwhat.dates import parse_published, resolve
+from saidwhat.text.dates import parse_published, resolve
 
 D = dt.date
 

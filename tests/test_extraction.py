@@ -274,7 +274,7 @@ def test_every_span_is_a_true_range_of_the_input(pipeline, text):
 def test_components_work_in_a_users_own_pipeline():
     import spacy
 
-    from saidwhat.model import load_base
+    from saidwhat.engine.model import load_base
     nlp = load_base()  # a plain English pipeline, as a user has one
     for name in ("saidwhat_quotes_v1", "saidwhat_attributions_v1", "saidwhat_speakers_v1"):
         nlp.add_pipe(name)

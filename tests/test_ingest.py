@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from saidwhat import ingest
+from saidwhat.batch import ingest
+from saidwhat.cli import main as cli_main
 from saidwhat.errors import EXIT_INPUT, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
 from saidwhat.record import Attribution, Cue, Record, Role, Source, Speaker
 from saidwhat.store import open_store
@@ -223,7 +224,7 @@ def test_a_crashing_or_hanging_document_costs_only_itself(tmp_path):
 
 
 def _ingest_cmd(paths: list[str], db: str, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "saidwhat.ingest", "ingest", *paths, "--db", db, "--no-progress",
+    return [sys.executable, "-m", "saidwhat", "ingest", *paths, "--db", db, "--no-progress",
             "--no-link", "--extractor", FAKE, *extra]
 
 
@@ -279,29 +280,29 @@ def test_cli_errors_are_one_line_and_exit_2(tmp_path, capsys):
     notdb.write_text("my precious notes\n")
     (tmp_path / "a.txt").write_text(story(1))
     argv = ["ingest", str(tmp_path / "a.txt"), "--db", str(notdb), "--no-progress", "--extractor", FAKE]
-    assert ingest.main(argv) == EXIT_USAGE
+    assert cli_main(argv) == EXIT_USAGE
     err = capsys.readouterr().err.strip()
     assert err.startswith("saidwhat: error E101:") and "\n" not in err
     assert notdb.read_text() == "my precious notes\n"
-    assert ingest.main(["ingest", str(tmp_path / "nope.txt"), "--db", str(tmp_path / "s.duckdb"),
+    assert cli_main(["ingest", str(tmp_path / "nope.txt"), "--db", str(tmp_path / "s.duckdb"),
                         "--no-progress"]) == EXIT_INPUT  # no input at all: 3, as for extract
     assert "E006" in capsys.readouterr().err and not (tmp_path / "s.duckdb").exists()
-    assert ingest.main(["ingest", str(tmp_path / "a.txt"), "--db", str(tmp_path / "s.duckdb"),
+    assert cli_main(["ingest", str(tmp_path / "a.txt"), "--db", str(tmp_path / "s.duckdb"),
                         "--no-progress", "--extractor", "no_such_module:Nothing", "--workers", "1"]) == EXIT_USAGE
     assert "E106" in capsys.readouterr().err
-    assert ingest.main(["status", "--db", str(tmp_path / "none.duckdb")]) == EXIT_USAGE
+    assert cli_main(["status", "--db", str(tmp_path / "none.duckdb")]) == EXIT_USAGE
     assert "E104" in capsys.readouterr().err
 
 
 def test_cli_ingest_status_export(tmp_path, capsys):
     paths = make_corpus(tmp_path / "in", n_text=3, bad=False)
     db = str(tmp_path / "s.duckdb")
-    assert ingest.main(["ingest", *paths, "--db", db, "--workers", "0", "--no-progress",
+    assert cli_main(["ingest", *paths, "--db", db, "--workers", "0", "--no-progress",
                         "--extractor", FAKE]) == EXIT_OK
     assert "new articles" in capsys.readouterr().err
-    assert ingest.main(["status", "--db", db]) == EXIT_OK
+    assert cli_main(["status", "--db", db]) == EXIT_OK
     assert "failed 0" in capsys.readouterr().out
-    assert ingest.main(["export", "--db", db, "--format", "jsonl", "--out", str(tmp_path / "x")]) == EXIT_OK
+    assert cli_main(["export", "--db", db, "--format", "jsonl", "--out", str(tmp_path / "x")]) == EXIT_OK
     rows = [json.loads(line) for line in (tmp_path / "x" / "articles.jsonl").read_text().splitlines()]
     assert len(rows) == len(snapshot(db)["articles"]) and set(rows[0]) >= {"id", "text", "published"}
 

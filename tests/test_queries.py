@@ -9,7 +9,8 @@ import json
 
 import pytest
 
-from saidwhat import crossref_cli, queries
+from saidwhat.cli import main as cli_main
+from saidwhat.crossref import queries
 from saidwhat.errors import SaidwhatError
 from saidwhat.store import open_store
 from test_crossref import ingest_texts, link
@@ -97,7 +98,7 @@ def test_the_api_takes_a_store_or_a_connection(db):
 
 
 def _cli(args: list[str], capsys) -> tuple[int, str, str]:
-    code = crossref_cli.main(args)
+    code = cli_main(args)
     out = capsys.readouterr()
     return code, out.out, out.err
 

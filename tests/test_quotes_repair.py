@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from saidwhat.quotes import find_quotes
-from saidwhat.repair import repair
+from saidwhat.text.quotes import find_quotes
+from saidwhat.text.repair import repair
 
 CASES = json.loads((Path(__file__).parent / "cases" / "quotes.json").read_text())
 ALL = [(bucket, case) for bucket, cases in CASES.items() if bucket != "about" for case in cases]

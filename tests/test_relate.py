@@ -1,17 +1,17 @@
 """``saidwhat.relate``: does statement B dispute, support, or not concern statement A?"""
 from __future__ import annotations
 
-import argparse
 import json
 
 import pytest
 
-from saidwhat.relate import LABELS, Relation, add_subcommands, relate, relate_many
+from saidwhat.cli import main as cli_main
+from saidwhat.relate import LABELS, Relation, relate, relate_many
 
 
 @pytest.fixture(scope="module")
 def nlp():
-    from saidwhat.model import load_base
+    from saidwhat.engine.model import load_base
     return load_base()
 
 
@@ -245,14 +245,11 @@ def test_relate_many_parses_each_text_once_and_matches_relate(nlp):
 def run_cli(tmp_path, lines: str | None, capsys, nlp, monkeypatch, name="pairs.jsonl"):
     import saidwhat.relate as relate_mod
     monkeypatch.setattr(relate_mod, "_NLP", nlp)  # the loaded model, not a second load
-    parser = argparse.ArgumentParser(prog="saidwhat")
-    add_subcommands(parser.add_subparsers(dest="command", required=True))
     path = tmp_path / name
     if lines is not None:
         path.write_text(lines, encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    args = parser.parse_args(["relate", "--pairs", str(path), "-o", str(out)])
-    code = args.func(args)
+    code = cli_main(["relate", "--pairs", str(path), "-o", str(out)])
     _, err = capsys.readouterr()
     written = [json.loads(l) for l in out.read_text().splitlines()] if out.exists() else None
     return code, written, err
@@ -285,11 +282,10 @@ def test_cli_missing_file_exits_3(tmp_path, capsys, nlp, monkeypatch):
 
 
 def test_cli_usage_error_exits_2(capsys):
-    parser = argparse.ArgumentParser(prog="saidwhat")
-    add_subcommands(parser.add_subparsers(dest="command", required=True))
     with pytest.raises(SystemExit) as exc:
-        parser.parse_args(["relate"])  # --pairs is required
+        cli_main(["relate"])  # --pairs is required
     assert exc.value.code == 2
+    assert "usage: saidwhat relate" in capsys.readouterr().err
 
 
 # --- properties over generated statements

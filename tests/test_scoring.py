@@ -1,4 +1,4 @@
-"""Tests of saidwhat.scoring: hand-made cases with known answers, and agreement with the
+"""Tests of saidwhat.learn.scoring: hand-made cases with known answers, and agreement with the
 reference scorer (shared/eval/score.py) on the PolNeAR dev gold and on random synthetic data."""
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ except ImportError:  # running from a checkout that is not installed
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from saidwhat.errors import SaidwhatError
-from saidwhat.scoring import format_table, read_jsonl, score
+from saidwhat.learn.scoring import format_table, read_jsonl, score
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("SAIDWHAT_SHARED", str(REPO.parent / "shared")))

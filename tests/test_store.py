@@ -6,12 +6,13 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import duckdb
 import pytest
 
-from saidwhat import export, readers, store
+from saidwhat import readers, store
+from saidwhat.store import export
+from saidwhat.cli import main as cli_main
 from saidwhat.errors import SaidwhatError
 from saidwhat.record import (Article, Attribution, Cue, Record, Relation, Role, SaidOn, Source,
                              Speaker)
@@ -178,8 +179,7 @@ def test_summary_status_and_export_share_one_schema(tmp_path, capsys):
         info = s.summary()
     assert info["units"] == {"ok": 1, "skipped": 1, "failed": 1}
     assert info["reasons"]["skipped"] == [("language", 1)] and info["tables"]["articles"] == 1
-    args = SimpleNamespace(db=db, show="failed", limit=10, json=False)
-    assert store.main_status(args) == 0
+    assert cli_main(["status", "--db", db, "--show", "failed", "--limit", "10"]) == 0
     out = capsys.readouterr().out
     assert "ok 1, skipped 1, failed 1" in out and "/in/x.jsonl:line=2  json:column 2: bad" in out
     columns = {}

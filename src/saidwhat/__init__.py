@@ -8,9 +8,9 @@ Every span in a :class:`Record` is a character range of the input text as given.
 """
 from __future__ import annotations
 
-from .errors import SaidwhatError
-from .extraction import Failure, Pipeline
-from .record import Article, Attribution, Record, Speaker
+from saidwhat.errors import SaidwhatError
+from saidwhat.engine.extraction import Failure, Pipeline
+from saidwhat.record import Article, Attribution, Record, Speaker
 
 __all__ = ["extract", "Pipeline", "Record", "Article", "Attribution", "Speaker", "Failure",
            "SaidwhatError", "__version__"]

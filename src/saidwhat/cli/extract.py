@@ -1,0 +1,103 @@
+"""``saidwhat extract``, ``eval`` and ``train``: one article (or many) through the engine."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from saidwhat.cli.console import error, note
+from saidwhat.cli.formats import FORMATS, write
+from saidwhat.cli.options import add_format, add_output, command
+from saidwhat.errors import EXIT_INPUT, EXIT_OK, EXIT_PARTIAL
+from saidwhat.text.validate import DEFAULT_MAX_CHARS
+
+
+def register(sub: Any) -> None:
+    ex = command(sub, "extract", cmd_extract,
+                 "extract attributions from text, JSONL, HTML or WARC files (or - for stdin)")
+    ex.add_argument("paths", nargs="+", help="files, folders or globs; - reads stdin")
+    add_format(ex, FORMATS, "table", "table (for a person), json, jsonl (the record), spans "
+                                     "(evaluation), csv (a row per attribution)")
+    add_output(ex)
+    ex.add_argument("--max-chars", type=int, default=DEFAULT_MAX_CHARS, help="refuse longer documents")
+
+    ev = command(sub, "eval", cmd_eval, "score the tool's own predictions against a gold JSONL file")
+    ev.add_argument("--gold", required=True)
+    ev.add_argument("--by", default="publisher", help="per-value breakdown on a gold field")
+    add_format(ev, ("table", "json"), "table")
+    ev.add_argument("--pred-out", help="also write the predictions (spans format) to FILE")
+    ev.add_argument("--min", action="append", default=[], metavar="METRIC=FLOOR",
+                    help="exit 1 if a metric is below its floor; repeatable")
+
+    tr = command(sub, "train", cmd_train, "learn the attribution scorers from annotated JSONL",
+                 needs=("train", ("sklearn",)))
+    tr.add_argument("--gold", required=True, help="training articles with attributions (e.g. PolNeAR train)")
+    add_output(tr, "WEIGHTS", help="weights file to write (default: the packaged weights)")
+    tr.add_argument("--cache", help="directory to keep parsed articles in between runs")
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from saidwhat.engine.extraction import Failure, Pipeline
+    from saidwhat.readers.inputs import read_inputs
+
+    pipeline = Pipeline(max_chars=args.max_chars)
+    failures = successes = 0
+
+    def records():
+        nonlocal failures, successes
+        for item in pipeline.pipe(read_inputs(args.paths, args.max_chars)):
+            if isinstance(item, Failure):
+                failures += 1
+                error(f"{item.reason} [{item.article_id}]")
+                continue
+            successes += 1
+            yield item
+
+    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
+    try:
+        write(records(), args.format, out)
+    finally:
+        if args.output:
+            out.close()
+    if failures and not successes:
+        return EXIT_INPUT
+    return EXIT_PARTIAL if failures else EXIT_OK
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from saidwhat.engine.extraction import Pipeline
+    from saidwhat.learn.scoring import format_table, read_jsonl, score
+    from saidwhat.record import Article, Record
+
+    gold = read_jsonl(args.gold)
+    preds = []
+    for item in Pipeline().pipe(Article.from_json(g) for g in gold):
+        if isinstance(item, Record):
+            preds.append(item.to_spans())
+        else:
+            error(f"{item.reason} [{item.article_id}]")
+    if args.pred_out:
+        Path(args.pred_out).write_text("".join(json.dumps(p) + "\n" for p in preds), encoding="utf-8")
+    by = args.by if args.by and any(args.by in g for g in gold) else None
+    result = score(gold, preds, by=by)
+    print(json.dumps(result, indent=2) if args.format == "json" else format_table(result, by))
+    failed = [f"{k}={result['metrics'][k]:.4f} < {v}" for k, v in (m.split("=") for m in args.min)
+              if result["metrics"].get(k, 0.0) < float(v)]
+    for line in failed:
+        print(f"FAIL {line}", file=sys.stderr)
+    return EXIT_PARTIAL if failed else EXIT_OK
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from saidwhat.engine.components import DEFAULT_WEIGHTS
+    from saidwhat.learn.train import load_examples, save, train
+
+    examples = load_examples(args.gold, log=note, cache=args.cache)
+    models, meta = train(examples, log=note)
+    meta["gold"] = Path(args.gold).name
+    out = Path(args.output) if args.output else DEFAULT_WEIGHTS
+    save(models, meta, out)
+    note(f"wrote {out}")
+    return EXIT_OK

@@ -1,0 +1,65 @@
+"""``saidwhat``: the parser of every subcommand and the one place errors become exit codes.
+
+User errors are one line on stderr (``saidwhat: error E0xx: …``) and the exit code kept with
+their code in :mod:`saidwhat.errors`; a bug is one line and exit 4, with the traceback under
+``--debug``.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+
+from saidwhat import __version__
+from saidwhat.cli import crossref, extract, ingest, relate, serve, spark
+from saidwhat.cli.console import error
+from saidwhat.cli.options import EXIT_CODES_HELP, Parser
+from saidwhat.errors import EXIT_INTERNAL, EXIT_OK, SaidwhatError, missing_extra
+
+GROUPS = (extract, ingest, crossref, relate, spark, serve)
+
+
+def build_parser() -> Parser:
+    parser = Parser(prog="saidwhat", description="Who said what in news text, and who disputes it.",
+                    epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"saidwhat {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=Parser)
+    for group in GROUPS:
+        group.register(sub)
+    return parser
+
+
+def _check_needs(args) -> None:
+    """A command whose optional extra is not installed says which extra, before it starts."""
+    if not getattr(args, "needs", None):
+        return
+    extra, modules = args.needs
+    for module in modules:
+        if importlib.util.find_spec(module) is None:
+            raise missing_extra(f"`saidwhat {args.command}`", extra, module)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser().parse_args(argv)
+    try:
+        _check_needs(args)
+        return int(args.func(args) or 0)
+    except SaidwhatError as exc:
+        error(exc)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # a bug, not a user error: one line, and the code says so
+        if getattr(args, "debug", False):
+            raise
+        error(f"internal error: {exc.__class__.__name__}: {exc} (please report this with the input; "
+              f"--debug shows the traceback)")
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""From a parsed article to its record: the spaCy components and the stages they run."""

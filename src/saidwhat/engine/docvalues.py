@@ -1,0 +1,102 @@
+"""What saidwhat's components read from and leave on a ``Doc``: names, shapes, small helpers.
+
+Everything here is a plain value (str, int, float, bool, None, list, dict) or a span group, so a
+Doc survives ``doc.to_bytes()``, ``DocBin(store_user_data=True)`` and ``nlp.pipe(n_process=2)``.
+Token indices and character offsets index ``doc.text``: when :class:`saidwhat.Pipeline` parses,
+that is the *repaired* copy of the input (:mod:`saidwhat.text.repair`), not the input itself.
+
+Input, in ``doc.user_data`` (set before the components run; both optional):
+
+``saidwhat_title`` (str)
+    The article's headline; a first line equal to it is not the outlet's own voice.
+``saidwhat_published`` (str, ``YYYY-MM-DD`` or a timestamp starting so)
+    Anchors relative dates ("said on Sunday").
+
+Output, as Doc extensions:
+
+``doc._.saidwhat_qmask`` (list[int])
+    Per token, the 1-based index of the quotation it lies in, or 0.
+``doc._.saidwhat_tail_start`` (int | None)
+    Character offset where the boilerplate tail starts.
+``doc._.saidwhat_attributions`` (list[dict])
+    One row per attribution, in text order: ``id`` ("a1"), ``kind``, ``cue``, ``content``,
+    ``source``, ``channel`` (lists of token indices), ``cue_head``, ``source_head`` (token index or
+    None), ``lemma`` and ``stance`` of the cue, ``confidence``, ``speaker`` (a speaker id or None)
+    and ``said_on`` (None or ``{"start", "end", "text", "date", "certainty"}``, a token range).
+``doc._.saidwhat_speakers`` (list[dict])
+    ``id`` ("s1"), ``name``, ``role``, ``affiliation``, ``type``, ``anonymous`` and ``mentions``
+    (``[start, end]`` token ranges).
+``doc._.saidwhat_relations`` (list[dict])
+    ``type``, ``source`` and ``target`` (attribution ids), ``evidence`` (token indices), ``score``.
+
+Output, as span groups (``doc.spans[NAME]``): each role's tokens as contiguous runs labelled with
+their attribution's id, in ``saidwhat_cue``, ``saidwhat_content``, ``saidwhat_source``,
+``saidwhat_channel`` and ``saidwhat_said_on``; speaker mentions labelled with the speaker's id in
+``saidwhat_speaker``; ``saidwhat_unattributed`` (the outlet's own voice) and
+``saidwhat_boilerplate`` (the tail).
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from spacy.tokens import Doc, Span
+
+TITLE = "saidwhat_title"
+PUBLISHED = "saidwhat_published"
+
+QMASK = "saidwhat_qmask"
+TAIL_START = "saidwhat_tail_start"
+ATTRIBUTIONS = "saidwhat_attributions"
+SPEAKERS = "saidwhat_speakers"
+RELATIONS = "saidwhat_relations"
+EXTENSIONS = (QMASK, TAIL_START, ATTRIBUTIONS, SPEAKERS, RELATIONS)
+
+CUE = "saidwhat_cue"
+CONTENT = "saidwhat_content"
+SOURCE = "saidwhat_source"
+CHANNEL = "saidwhat_channel"
+SPEAKER = "saidwhat_speaker"
+SAID_ON = "saidwhat_said_on"
+UNATTRIBUTED = "saidwhat_unattributed"
+BOILERPLATE = "saidwhat_boilerplate"
+ROLE_GROUPS = {"cue": CUE, "content": CONTENT, "source": SOURCE, "channel": CHANNEL}
+SPAN_GROUPS = (CUE, CONTENT, SOURCE, CHANNEL, SPEAKER, SAID_ON, UNATTRIBUTED, BOILERPLATE)
+
+
+def register_extensions() -> None:
+    """Declare the Doc extensions (idempotent; every process that reads them needs this)."""
+    for name in EXTENSIONS:
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=None)
+
+
+def token_runs(tokens: Iterable[int]) -> list[tuple[int, int]]:
+    """Sorted token indices as ``(start, end)`` runs of consecutive tokens."""
+    runs: list[list[int]] = []
+    for i in sorted(set(tokens)):
+        if runs and runs[-1][1] == i:
+            runs[-1][1] = i + 1
+        else:
+            runs.append([i, i + 1])
+    return [(s, e) for s, e in runs]
+
+
+def labelled_spans(doc: Doc, tokens: Iterable[int], label: str) -> list[Span]:
+    """The runs of ``tokens`` as spans carrying ``label`` (an attribution or speaker id)."""
+    return [Span(doc, s, e, label=label) for s, e in token_runs(tokens)]
+
+
+def tail_token(doc: Doc) -> int | None:
+    """The first token of the boilerplate tail, if the boilerplate component found one."""
+    start = doc._.saidwhat_tail_start
+    if start is None:
+        return None
+    return next((t.i for t in doc if t.idx >= start), None)
+
+
+def rows(doc: Doc) -> list[dict[str, Any]]:
+    """The attribution table (empty before the attributions component ran)."""
+    return doc._.saidwhat_attributions or []
+
+
+register_extensions()

@@ -1,0 +1,347 @@
+"""Speakers as objects: name, role, affiliation, type, anonymity; pronouns and nominals resolved.
+
+The source span of an attribution is a phrase ("a White House spokesman, Benjamin Chang", "It",
+"the statement"). This module reads who it denotes from the phrase and its parse, and links
+mentions of the same speaker within the article ("Chang" after "Benjamin Chang", "it" after
+"A US embassy statement"). Resolution is deliberately local ("coref-lite"): the antecedent is the
+nearest earlier speaker mention of a compatible type; failing that, for "he"/"she" a named subject
+earlier in the sentence or the last person named within three sentences, for "they" the plural
+subject or organisation just before; a relative pronoun ("Sanders, who claims") is its noun.
+
+Does not handle: cataphora ("Before he left, Smith said"), split antecedents ("they" for two
+named people), or identity across articles (that is the store's job).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span
+
+from saidwhat.lexicon import ANONYMOUS_MARKERS, ANONYMOUS_NOUNS, DOCUMENT_NOUNS, table, words
+
+PERSON_PRONOUNS = words("pronouns_person")
+THING_PRONOUNS = words("pronouns_thing")
+PLURAL_PRONOUNS = words("pronouns_plural")
+RELATIVE_PRONOUNS = words("pronouns_relative")
+GROUP_NOUNS = words("group_nouns")
+ROLE_STOP = RELATIVE_PRONOUNS  # "Sanders, who …": a relative pronoun is never a role
+
+
+@dataclass
+class SpeakerInfo:
+    """What one source phrase says about its speaker."""
+
+    name: str | None = None
+    role: str | None = None
+    affiliation: str | None = None
+    type: str = "unknown"
+    anonymous: bool = False
+    pronoun: str | None = None
+    head_lemma: str = ""
+    definite: bool = False
+
+
+@dataclass
+class Cluster:
+    """One speaker within the article: its mentions (token ranges) and merged description."""
+
+    info: SpeakerInfo
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _without_article(text: str) -> str:
+    return text[4:] if text.lower().startswith("the ") else text
+
+
+def _sentence_before_start(doc: Doc, tok) -> int:
+    """Where the sentence before ``tok``'s own begins (its own start in the first sentence)."""
+    start = tok.sent.start
+    return doc[start - 1].sent.start if start > 0 else start
+
+
+def _entity_text(span: Span, labels: tuple[str, ...]) -> str | None:
+    ents = [e for e in span.ents if e.label_ in labels]
+    if not ents:
+        return None
+    return _without_article(max(ents, key=len).text)
+
+
+def _capitalised_by_position(tok) -> bool:
+    """A common word capitalised only because it opens a sentence or headline ("Dock workers
+    threaten …"), not a name."""
+    return tok.i == tok.sent.start and not tok.ent_type_ and tok.text[:1].isupper() and tok.text[1:].islower()
+
+
+# possessive pronoun -> entity labels of what it can stand for ("his office": a PERSON's)
+POSSESSIVES = {word: tuple(labels.split()) for word, labels in table("possessives").items()}
+
+
+def _possessor(doc: Doc, pronoun) -> str | None:
+    """The nearest earlier entity a possessive pronoun can stand for, in its sentence or the one
+    before ("Mayor Daniel Reyes believes …, his office said" gives Daniel Reyes)."""
+    start = _sentence_before_start(doc, pronoun)
+    labels = POSSESSIVES[pronoun.lower_]
+    found = [e for e in doc.ents if e.label_ in labels and start <= e.start and e.end <= pronoun.i]
+    return _without_article(found[-1].text) if found else None
+
+
+def _appositive_name(root) -> str | None:
+    """A name in apposition to a role noun, read off its shape: two to four capitalised proper
+    nouns ("spokeswoman, Ana Ruiz")."""
+    for c in root.children:
+        if c.dep_ != "appos" or c.pos_ != "PROPN":
+            continue
+        words = [t for t in c.subtree if not t.is_punct]
+        if 2 <= len(words) <= 4 and all(t.pos_ == "PROPN" and t.text[:1].isupper() for t in words):
+            return " ".join(t.text for t in words)
+    return None
+
+
+def _role(doc: Doc, root) -> str:
+    """The role noun with its lower-case modifiers right before it: "general secretary"."""
+    words = [root.lemma_.lower() if root.tag_ == "NNS" else root.lower_]
+    i = root.i - 1
+    while i >= 0 and doc[i].head.i == root.i and doc[i].dep_ in ("amod", "compound") \
+            and (doc[i].text.islower() or _capitalised_by_position(doc[i])) and not doc[i].ent_type_:
+        words.insert(0, doc[i].lower_)
+        i -= 1
+    return " ".join(words)
+
+
+def describe(doc: Doc, start: int, end: int) -> SpeakerInfo:
+    """Read a speaker description off the source phrase ``doc[start:end]``."""
+    span = doc[start:end]
+    root = span.root
+    info = SpeakerInfo(head_lemma=root.lemma_.lower())
+    info.definite = any(t.lower_ in ("the", "this", "that") for t in root.children if t.dep_ == "det")
+    if len(span) == 1 and root.pos_ == "PRON":
+        info.pronoun = root.lower_
+        return info
+    sentence = root.sent.text.lower()
+    person = _entity_text(span, ("PERSON",))
+    org = _entity_text(span, ("ORG",))
+    place = _entity_text(span, ("GPE", "NORP", "LOC"))
+    if not person:  # "the mayor's spokeswoman, Ana Ruiz" where the tagger missed the name
+        person = _appositive_name(root)
+    if person:
+        info.name, info.type = person, "person"
+    if root.pos_ == "NOUN":
+        lemma = root.lemma_.lower()
+        if lemma in DOCUMENT_NOUNS:
+            info.type = "document"
+            info.name = info.name or " ".join(t.text for t in span if t.dep_ != "det" and not t.is_punct)
+        elif lemma in GROUP_NOUNS and not person:
+            info.type = "organization" if root.tag_ == "NN" else "group"
+            info.name = " ".join(t.text for t in span if t.dep_ != "det" and not t.is_punct)
+        else:
+            info.role = _role(doc, root) if lemma not in ROLE_STOP else None
+            if not person:
+                info.type = "group" if root.tag_ == "NNS" else "person"
+        modifiers = [t for t in root.children if t.dep_ in ("compound", "amod", "nmod", "poss")]
+        aff = [t for t in modifiers if t.ent_type_ in ("ORG", "GPE", "NORP")
+               or (t.pos_ == "PROPN" and not _capitalised_by_position(t))]
+        aff = aff or [t for t in modifiers if t.dep_ == "poss" and t.pos_ in ("NOUN", "PROPN")]
+        owner = next((t for t in modifiers if t.dep_ == "poss" and t.lower_ in POSSESSIVES), None)
+        if not aff and owner is not None:  # "his office said": whose office
+            info.affiliation = _possessor(doc, owner)
+        if aff:
+            lo = min(t.left_edge.i for t in aff)
+            hi = max(t.right_edge.i for t in aff) + 1
+            words = [t for t in doc[lo:hi] if t.dep_ not in ("det", "case")]
+            info.affiliation = " ".join(t.text for t in words) or None
+        # "an official at the ministry"; a document's author: "a study by the Institute"
+        preps = ("of", "for", "at", "with") + (("by", "from") if info.type == "document" else ())
+        for prep in (t for t in root.children if t.dep_ == "prep" and t.lower_ in preps):
+            obj = [g for g in prep.children if g.dep_ == "pobj"]
+            if obj and not info.affiliation:
+                lo, hi = obj[0].left_edge.i, obj[0].right_edge.i + 1
+                while hi > lo + 1 and doc[hi - 1].is_punct:  # "by the Institute, a stoppage …"
+                    hi -= 1
+                info.affiliation = _without_article(doc[lo:hi].text)
+    elif root.pos_ == "PROPN" or org or place:
+        if person:
+            # "Tom Blake, the union leader": the appositive is the role
+            title = next((c for c in root.children if c.dep_ == "appos" and c.pos_ == "NOUN"), None)
+            if title is not None and title.lemma_.lower() not in ROLE_STOP:
+                info.role = _role(doc, title)
+        elif org:
+            info.name, info.type = org, "organization"
+        elif root.ent_type_ in ("GPE",) or (place and root.ent_type_ in ("GPE", "LOC")):
+            info.name, info.type = place, "country"
+        elif root.ent_type_ == "NORP":
+            info.name, info.type = place, "group"
+        else:
+            info.name = span.text.removeprefix("the ").removeprefix("The ")
+            # a name the tagger missed, but whose head says what it is: "Port Avalon Workers' Union"
+            info.type = "organization" if root.ent_type_ == "ORG" or root.lower_ in GROUP_NOUNS else "unknown"
+    if not info.affiliation and info.type == "person" and (org or place) and info.name != (org or place):
+        info.affiliation = org or place
+    if info.name and info.affiliation and info.affiliation in info.name:
+        info.affiliation = None  # "Iraqi government": the name already says it
+    anonymous_phrase = root.lemma_.lower() in ANONYMOUS_NOUNS or root.lower_ in ANONYMOUS_NOUNS
+    if not info.name and info.type in ("person", "group", "unknown") and (
+            anonymous_phrase or any(m in sentence for m in ANONYMOUS_MARKERS)):
+        info.anonymous = True
+    return info
+
+
+def _compatible(pronoun: str, cand: SpeakerInfo) -> bool:
+    if pronoun in PERSON_PRONOUNS:
+        return cand.type == "person" and cand.head_lemma not in ("people",)
+    if pronoun in THING_PRONOUNS:
+        return cand.type in ("document", "organization", "country", "unknown")
+    if pronoun in PLURAL_PRONOUNS:
+        return cand.type in ("group", "organization", "country") or cand.anonymous
+    return False
+
+
+def _same(a: SpeakerInfo, b: SpeakerInfo) -> bool:
+    """Whether a later definite/name mention ``b`` refers back to the earlier speaker ``a``."""
+    if b.definite and b.head_lemma and b.head_lemma == a.head_lemma:
+        # "the statement" after "A US embassy statement"; "the official" after "an official"
+        if not b.name or (b.type == a.type and b.type in ("document", "organization", "group")):
+            return True
+    if a.name and b.name:
+        la, lb = a.name.split(), b.name.split()
+        # "Blake" after "Tom Blake", even where the tagger did not see a person in "Blake"
+        return a.name == b.name or (la[-1] == lb[-1] and a.type == "person" and (
+            b.type == "person" or (b.type == "unknown" and len(lb) == 1)))
+    if b.definite and b.head_lemma in GROUP_NOUNS and a.type in ("organization", "group") and b.head_lemma == "group":
+        return True
+    return False
+
+
+def resolve(doc: Doc, sources: list[tuple[int, int] | None]) -> tuple[list[Cluster], list[int | None]]:
+    """Cluster the source phrases (token ranges, in text order) into speakers.
+
+    Returns the clusters and, per source, the index of its cluster (None for no source).
+    """
+    clusters: list[Cluster] = []
+    assignment: list[int | None] = []
+    history: list[int] = []  # cluster indices in order of mention
+    owners: dict[int, int] = {}  # sentence start -> cluster of the speaker quoted in it
+    for rng in sources:
+        if rng is None:
+            assignment.append(None)
+            continue
+        info = describe(doc, *rng)
+        target: int | None = next((ci for ci, cl in enumerate(clusters) if rng in cl.mentions), None)
+        if target is not None:  # the same phrase is the source of several cues
+            assignment.append(target)
+            continue
+        antecedent = _relative_antecedent(doc, rng) if info.pronoun in RELATIVE_PRONOUNS else None
+        if antecedent is not None:
+            # "Sanders, who claims …": the noun the relative clause hangs on is the speaker
+            target = _cluster_of(doc, clusters, history, antecedent)
+        elif info.pronoun:
+            for ci in reversed(history):
+                if _compatible(info.pronoun, clusters[ci].info):
+                    target = ci
+                    break
+            if target is None and info.pronoun in ("they", "them"):
+                group = _nearest_group(doc, rng[0])
+                if group is not None:
+                    target = _cluster_of(doc, clusters, history, group)
+            if target is None and info.pronoun in PERSON_PRONOUNS:
+                # no earlier speaker fits: the nearest person the text named before ("Sondland
+                # amended his testimony … he said")
+                named = _nearest_person(doc, rng[0])
+                if named is not None:
+                    target = _cluster_of(doc, clusters, history, named, only_named=True)
+                    if target is not None and clusters[target].info.type in ("unknown", "country"):
+                        clusters[target].info.type = "person"  # "he" says so: a mis-tagged surname
+        elif info.definite and info.head_lemma in DOCUMENT_NOUNS and (
+                owner := _last_mention_owner(doc, rng[0], info.head_lemma, owners)) is not None:
+            target = owner  # "the statement": the last statement the text mentioned, and its speaker
+        elif not info.anonymous or info.definite:
+            for ci in reversed(history):
+                if _same(clusters[ci].info, info):
+                    target = ci
+                    break
+        if target is None:
+            if info.pronoun:
+                info.type = "person" if info.pronoun in PERSON_PRONOUNS else "unknown"
+            clusters.append(Cluster(info))
+            target = len(clusters) - 1
+        else:
+            merged = clusters[target].info
+            for attr in ("name", "role", "affiliation"):
+                if getattr(merged, attr) is None and getattr(info, attr) is not None:
+                    setattr(merged, attr, getattr(info, attr))
+            if merged.name:
+                merged.anonymous = False
+        clusters[target].mentions.append(rng)
+        history.append(target)
+        assignment.append(target)
+        owners[doc[rng[0]].sent.start] = target
+    return clusters, assignment
+
+
+def _cluster_of(doc: Doc, clusters: list[Cluster], history: list[int], phrase: tuple[int, int],
+                only_named: bool = False) -> int | None:
+    """The cluster an antecedent phrase belongs to: the one already holding it, else the nearest
+    earlier speaker it describes, else a new cluster for it (with ``only_named``, only if it has
+    a name)."""
+    held = next((ci for ci, cl in enumerate(clusters) if phrase in cl.mentions), None)
+    if held is not None:
+        return held
+    info = describe(doc, *phrase)
+    nearest = next((ci for ci in reversed(history) if _same(clusters[ci].info, info)), None)
+    if nearest is not None or (only_named and not info.name):
+        return nearest
+    clusters.append(Cluster(info, [phrase]))
+    return len(clusters) - 1
+
+
+def _nearest_person(doc: Doc, before: int, window: int = 3) -> tuple[int, int] | None:
+    """Who a "he"/"she" with no earlier speaker stands for: a named subject earlier in its own
+    sentence ("Yet Sondland has amended his testimony — "…," he said"), else the last PERSON
+    entity within ``window`` sentences before it."""
+    sent = doc[before].sent
+    for t in reversed(doc[sent.start:before]):
+        # (the small model often tags a surname as a place: "Sondland" GPE)
+        if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ == "PROPN" and t.ent_type_ in ("", "PERSON", "GPE"):
+            lo = t.i
+            while lo > sent.start and doc[lo - 1].pos_ == "PROPN" and doc[lo - 1].head.i == t.i:
+                lo -= 1
+            return (lo, t.i + 1)
+    sents = [s for s in doc.sents if s.start <= before][-window:]
+    lo = sents[0].start if sents else 0
+    found = [e for e in doc.ents if e.label_ == "PERSON" and lo <= e.start and e.end <= before]
+    return (found[-1].start, found[-1].end) if found else None
+
+
+def _nearest_group(doc: Doc, before: int) -> tuple[int, int] | None:
+    """Who a "they" with no earlier speaker stands for: the last plural noun subject ("Farmers
+    blocked the road. They said …") or organisation named in its sentence or the one before."""
+    lo = _sentence_before_start(doc, doc[before])
+    for t in reversed(doc[lo:before]):
+        if t.dep_ in ("nsubj", "nsubjpass") and t.tag_ in ("NNS", "NNPS"):
+            return (t.left_edge.i, t.i + 1)
+        if t.ent_type_ == "ORG" and t.ent_iob_ == "B":
+            ent = next((e for e in doc.ents if e.start == t.i), None)
+            if ent is not None and ent.end <= before:
+                return (ent.start, ent.end)
+    return None
+
+
+def _relative_antecedent(doc: Doc, rng: tuple[int, int]) -> tuple[int, int] | None:
+    """The noun phrase a relative pronoun stands for (its clause's head noun and what precedes
+    it in its phrase), as a token range; None where the parse does not show one."""
+    if rng[1] - rng[0] != 1:
+        return None
+    verb = doc[rng[0]].head
+    if verb.dep_ != "relcl":
+        return None
+    noun = verb.head
+    if noun.pos_ not in ("NOUN", "PROPN"):
+        return None
+    return (noun.left_edge.i, noun.i + 1)
+
+
+def _last_mention_owner(doc: Doc, before: int, lemma: str, owners: dict[int, int]) -> int | None:
+    """The speaker of the sentence holding the nearest earlier mention of ``lemma``, if any."""
+    for tok in reversed(doc[:before]):
+        if tok.lemma_.lower() == lemma and tok.pos_ == "NOUN":
+            return owners.get(tok.sent.start)
+    return None

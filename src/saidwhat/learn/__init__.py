@@ -1,0 +1,1 @@
+"""Training the engine's models and scoring predictions against gold."""
