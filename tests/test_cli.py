@@ -170,3 +170,69 @@ def test_csv_has_a_row_per_attribution_with_speaker_and_spans(capsys):
     spans = json.loads(okafor["content_spans"])
     assert len(spans) == 2 and " ".join(text[s:e] for s, e in spans) == okafor["content"]
     assert any(r["said_on_text"] == "Tuesday" and r["said_on"] == "" for r in rows)  # no publication date
+
+
+# --- one options policy, one error printer
+
+
+def test_a_mistyped_command_gets_a_suggestion(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["extrct", str(EXAMPLE)])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and "did you mean 'extract'?" in err and "Traceback" not in err
+
+
+def test_a_mistyped_flag_shows_the_subcommands_usage_and_a_suggestion(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["extract", str(EXAMPLE), "--formt", "json"])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2
+    assert "usage: saidwhat extract" in err and "did you mean '--format'?" in err
+
+
+def test_an_unknown_flag_far_from_any_gets_no_suggestion(capsys):
+    with pytest.raises(SystemExit):
+        main(["status", "--zzzzqq"])
+    err = capsys.readouterr().err
+    assert "usage: saidwhat status" in err and "did you mean" not in err
+
+
+def test_an_internal_error_is_one_line_and_debug_shows_the_traceback(capsys, monkeypatch):
+    from saidwhat.cli import extract as extract_commands
+
+    def broken(args):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(extract_commands, "cmd_extract", broken)
+    code, _, err = run(["extract", str(EXAMPLE)], capsys)
+    assert code == 4 and "internal error: RuntimeError: a bug" in err and len(err.strip().splitlines()) == 1
+    for argv in (["--debug", "extract", str(EXAMPLE)], ["extract", str(EXAMPLE), "--debug"]):
+        with pytest.raises(RuntimeError, match="a bug"):
+            main(argv)
+
+
+def test_the_store_comes_from_saidwhat_db_when_no_db_is_given(capsys, monkeypatch, tmp_path):
+    pytest.importorskip("duckdb", reason="duckdb is not installed (pip install 'saidwhat[store]')")
+    target = tmp_path / "from-env.duckdb"
+    monkeypatch.setenv("SAIDWHAT_DB", str(target))
+    code, _, err = run(["status"], capsys)
+    assert code == 2 and "E104" in err and str(target) in err
+    code, _, err = run(["status", "--db", str(tmp_path / "given.duckdb")], capsys)
+    assert "given.duckdb" in err and "from-env" not in err
+
+
+def test_a_missing_extra_is_one_line_naming_it_and_exit_3(capsys, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "duckdb" else real(name, *a))
+    for argv, extra in ((["status"], "store"), (["ingest", "x"], "ingest"), (["serve"], "web"),
+                        (["speakers"], "store")):
+        code, _, err = run(argv, capsys)
+        assert code == 3, argv
+        assert f"pip install 'saidwhat[{extra}]'" in err and len(err.strip().splitlines()) == 1
+
+
+def test_python_dash_m_saidwhat_is_the_command():
+    proc = subprocess.run([sys.executable, "-m", "saidwhat", "--version"], capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stdout.startswith("saidwhat ")

@@ -27,6 +27,7 @@ def build_parser() -> Parser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=Parser)
     for group in GROUPS:
         group.register(sub)
+    parser.subcommand = sub.choices.__getitem__
     return parser
 
 
@@ -42,7 +43,10 @@ def _check_needs(args) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extras = parser.parse_known_args(argv)
+    if extras:  # the subcommand's own usage, not the top level's
+        parser.subcommand(args.command).error(f"unrecognized arguments: {' '.join(extras)}")
     try:
         _check_needs(args)
         return int(args.func(args) or 0)
