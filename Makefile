@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SHARED ?= ../shared
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test eval gate bench train clean
+.PHONY: demo test test-slow lint eval gate bench train clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -25,6 +25,13 @@ test: $(STAMP)
 	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		(apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || echo "chromium not installed: browser tests will skip"; fi
 	$(BIN)/python -m pytest
+
+# The long tests (Spark against local ingest, kill -9 during ingest): their own step in CI.
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -m slow
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench eval
 
 # Accuracy on PolNeAR dev with the floors pinned in eval/floors.json (fails if any is not reached).
 gate: $(STAMP)

@@ -28,7 +28,7 @@ def predict(pipeline: Pipeline, gold: list[dict]) -> tuple[list[dict], list[Reco
 
 
 def seed_checks(record: Record, gold: dict) -> list[str]:
-    """Behaviour the seed article must show (DESIGN.md / issue 2); returns failures."""
+    """Behaviour the seed article must show (the seed checks of issue 2); returns failures."""
     problems = []
     ours = [span for u in record.unattributed for span in u.spans]
     for s, e in (span for spans in gold.get("unattributed", []) for span in

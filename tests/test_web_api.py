@@ -104,7 +104,7 @@ def crossref_ddl() -> tuple[dict[str, str], str]:
 def add_crossref(path: Path, ids: dict[str, str]) -> None:
     """The cross-article tables, as saidwhat.crossref writes them (its DDL; values by hand):
     entity 1 "Tom Blake" speaks in four attributions, claim 1 has two members, and one
-    cross-article relation says blake2/a3 contradicts harbour/a1."""
+    cross-article relation says blake2/a3 disputes harbour/a1 (a type saidwhat.crossref writes)."""
     import duckdb
 
     ddl, relations = crossref_ddl()
@@ -134,7 +134,7 @@ def add_crossref(path: Path, ids: dict[str, str]) -> None:
     insert("claim_members", claim_id=1, article_id=ids["harbour"], attribution_id="a5")
     insert("claim_members", claim_id=1, article_id=ids["blake2"], attribution_id="a2")
     insert(relations, article_id_from=ids["blake2"], attribution_from="a3", article_id_to=ids["harbour"],
-           attribution_to="a1", type="contradicts", score=0.9,
+           attribution_to="a1", type="disputes", score=0.9,
            evidence_json='{"why": "<b>rejected</b> vs reopen"}')
     con.close()
 
@@ -289,13 +289,15 @@ def test_cross_article_endpoints_with_their_tables(xclient, stores):
     assert [c["id"] for c in claims["items"]] == ["1"] and claims["items"][0]["first_published"] == "2024-05-06"
     claim = xclient.get("/api/claims/1").json()
     assert claim["members"]["total"] == 2
-    disputes = xclient.get("/api/disputes", params={"type": "contradicts"}).json()
-    assert disputes["total"] == 1
-    d = disputes["items"][0]
+    disputes = xclient.get("/api/disputes", params={"type": "disputes"}).json()
+    cross = [d for d in disputes["items"] if d["scope"] == "cross"]
+    assert len(cross) == 1 and all(d["type"] == "disputes" for d in disputes["items"])
+    d = cross[0]
     assert d["scope"] == "cross" and d["from"]["cue_text"] == "rejected" and d["to"]["attribution_id"] == "a1"
     assert d["evidence"]["json"] == {"why": "<b>rejected</b> vs reopen"}
     page = xclient.get("/disputes").text
     assert "&lt;b&gt;rejected&lt;/b&gt;" in page and "<b>rejected" not in page
+    error_of(xclient.get("/api/disputes", params={"type": "contradicts"}), 422)  # never produced
     rec = xclient.get(f"/api/articles/{ids['harbour']}").json()
     assert rec["attributions"][1]["entity_id"] == "1" and rec["claims"] == [
         {"claim_id": "1", "attribution_id": "a5"}]

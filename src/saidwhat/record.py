@@ -1,4 +1,4 @@
-"""The record of one article: typed, immutable, serialisable (the data contract of DESIGN.md).
+"""The record of one article: typed, immutable, serialisable (the data contract: docs/architecture.md).
 
 Every span is a ``(start, end)`` pair of Python ``str`` offsets into ``Article.text`` as given;
 ``text[start:end]`` equals the reported text (fragments of a discontinuous span joined by a space).
@@ -13,7 +13,6 @@ Spans = tuple[tuple[int, int], ...]
 
 KINDS = ("direct", "indirect", "mixed", "continuation", "belief")
 STANCES = ("neutral", "distancing", "endorsing", "denial", "directive")
-SPEAKER_TYPES = ("person", "organization", "document", "group", "country", "anonymous", "unknown")
 
 
 def spans_text(text: str, spans: Iterable[tuple[int, int]]) -> str:
@@ -186,7 +185,7 @@ class Record:
         }
 
     def to_spans(self) -> dict[str, Any]:
-        """The evaluation format of DESIGN.md ("spans"), as read by ``score.py``."""
+        """The evaluation format ("spans", docs/architecture.md), as read by ``score.py``."""
         return {"id": self.article.id, "attributions": [
             {"source": [list(s) for s in a.source.spans] if a.source else [],
              "cue": [list(s) for s in a.cue.spans] if a.cue else [],

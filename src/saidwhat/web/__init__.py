@@ -1,7 +1,9 @@
 """The web page and HTTP API over a saidwhat store (``saidwhat serve --db FILE``).
 
-``create_app(db_path, token=None)`` in :mod:`saidwhat.web.app` builds the FastAPI application;
-:mod:`saidwhat.web.queries` holds its read-only SQL; :mod:`saidwhat.web.serve` the command.
+``create_app(db_path, token=None)`` in :mod:`saidwhat.web.app` builds the FastAPI application
+from its parts (:mod:`.guard`, :mod:`.api`, :mod:`.pages`, :mod:`.errors`); :mod:`saidwhat.web.queries`
+holds its read-only SQL; :mod:`saidwhat.web.serve` runs the server (the command is in
+:mod:`saidwhat.cli.serve`).
 Needs the ``web`` extra (fastapi, uvicorn, jinja2).
 """
 from __future__ import annotations

@@ -2,12 +2,15 @@
 
 Each function returns plain dicts of coordinates that ``templates/charts.html`` turns into inline
 SVG with presentation attributes (no ``style`` attributes, so the page's CSP needs no
-``'unsafe-inline'``).
+``'unsafe-inline'``). The timeline pages' row of dots (:func:`timeline_figure`) is here too.
 """
 from __future__ import annotations
 
 import math
+from datetime import date
 from typing import Any, Sequence
+
+from .links import quote_path
 
 
 def _nice(top: float) -> float:
@@ -106,3 +109,25 @@ def heatmap(sites: Sequence[str], months: Sequence[str], cells: Sequence[dict[st
     h = len(sites) * cell_h
     return {"width": width, "height": h + 24, "grid": grid, "labels": labels, "months": mlabels,
             "month_y": h + 16, "label_w": label_w}
+
+
+def timeline_figure(items: list[dict[str, Any]], width: int = 720, height: int = 70) -> dict[str, Any] | None:
+    """Dots on a time axis, one per statement (dated by said_on, else publication)."""
+    dated = [(date.fromisoformat(i["when"][:10]), i) for i in items if i.get("when")]
+    if not dated:
+        return None
+    first, last = min(d for d, _ in dated), max(d for d, _ in dated)
+    span = max(1, (last - first).days)
+    left, right = 20, width - 20
+    dots, stack = [], {}
+    for d, item in dated:
+        x = left + (right - left) * ((d - first).days / span if last != first else 0.5)
+        key = round(x / 6)
+        level = stack.get(key, 0)
+        stack[key] = level + 1
+        dots.append({"x": round(x, 1), "y": 40 - min(level, 5) * 7, "date": d.isoformat(),
+                     "href": f"/articles/{quote_path(str(item['article_id']))}#{item['id']}",
+                     "text": (item.get("content") or {}).get("text") or ""})
+    return {"width": width, "height": height, "dots": dots, "first": first.isoformat(),
+            "last": last.isoformat(), "left": left, "right": right}
+
