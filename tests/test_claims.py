@@ -103,3 +103,30 @@ def test_short_statements_are_not_claims(pipeline, tmp_path):
     assert by_source(db, a, "mayor") and by_source(db, b, "governor")
     assert query(db, "SELECT count(*) FROM claims") == [(0,)]
     assert query(db, "SELECT count(*) FROM claim_signatures") == [(0,)]
+
+
+def test_band_storage_behind_one_interface():
+    """The store's claim_bands and the in-memory buckets propose the same candidate pairs: new
+    signatures meet the earlier ones and each other, never a later one."""
+    import duckdb
+
+    from saidwhat.crossref.bands import MemoryBands, StoreBands
+
+    texts = [" ".join(WORDS[lo:lo + 20]) for lo in (0, 1, 2, 20, 21)] + [" ".join(WORDS[5:30])]
+    sigs = claims.signatures(texts)
+    b, r = claims.Params().bands
+    con = duckdb.connect()
+    claims.ensure_tables(con)
+    store, memory = StoreBands(con, b, r), MemoryBands(b, r)
+    found = []
+    for nodes in ([1, 2, 3], [4, 5, 6]):
+        batch = [sigs[n - 1] for n in nodes]
+        pairs = []
+        for bands in (store, memory):
+            bands.add(nodes, batch)
+            left, right = bands.candidates()
+            pairs.append(sorted(zip(left.tolist(), right.tolist())))
+        assert pairs[0] == pairs[1]
+        assert all(a in nodes and b < a for a, b in pairs[0])
+        found.extend(pairs[0])
+    assert (2, 1) in found and (3, 2) in found  # overlapping slices share bands

@@ -296,7 +296,7 @@ def test_incremental_updates_equal_a_full_recompute(pipeline, tmp_path):
 def test_relations_wait_for_the_detector_and_errors_roll_back(pipeline, tmp_path, monkeypatch):
     db = tmp_path / "s.duckdb"
     ingest_texts(db, pipeline, STORY[:2])
-    monkeypatch.setattr(crossref, "default_detector", lambda: None)
+    monkeypatch.setattr(crossref.relations, "default_detector", lambda: None)  # where link looks it up
     report = link(db)
     assert report.relations_skipped and report.articles == 2 and relations(db) == set()
     monkeypatch.undo()

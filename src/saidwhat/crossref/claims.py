@@ -9,7 +9,7 @@ candidates, and candidates whose estimated Jaccard reaches the threshold are the
 
 Everything the next run needs is persisted in the store, so adding articles never recomputes the
 rest: ``claim_signatures`` (one signature per attribution, 512 bytes) and ``claim_bands`` (one
-64-bit key per band). A new attribution finds its candidates with one join on ``claim_bands``;
+64-bit key per band, behind :class:`saidwhat.crossref.bands.Bands`). A new attribution finds its candidates with one join on ``claim_bands``;
 only those candidates' signatures are read back. It joins the claim whose representative (the
 member that founded it) is closest, or founds a claim with its closest unclaimed match in another
 article (see :func:`update_claims`): claims do not chain, and claim ids are stable as the store
@@ -21,13 +21,15 @@ right"); which claim an attribution joins can depend on the order articles arriv
 """
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
-from typing import Any, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
 
 import numpy as np
+
+from saidwhat.crossref.bands import Bands, StoreBands, band_keys  # noqa: F401 - band_keys: part of this API
+from saidwhat.store.sql import insert_rows, temp_table
 
 NUM_PERM = 128
 THRESHOLD = 0.5
@@ -109,13 +111,6 @@ def signatures(texts: list[str], params: Params = Params()) -> list[np.ndarray |
     return out
 
 
-def band_keys(sig: np.ndarray, b: int, r: int) -> list[int]:
-    """A signed 64-bit key per band: the hash of the band's ``r`` values."""
-    raw = sig.astype("<u4")
-    return [int.from_bytes(hashlib.blake2b(raw[i * r:(i + 1) * r].tobytes(), digest_size=8).digest(),
-                           "little", signed=True) for i in range(b)]
-
-
 def jaccard(x: np.ndarray, y: np.ndarray) -> float:
     """Estimated Jaccard similarity of two signatures (share of equal values)."""
     return float(np.count_nonzero(x == y)) / len(x)
@@ -128,16 +123,6 @@ def jaccard(x: np.ndarray, y: np.ndarray) -> float:
 def ensure_tables(con: Any) -> None:
     for table, columns in DDL.items():
         con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
-
-
-def _temp(con: Any, name: str, columns: list[tuple[str, str]], rows: list[tuple]) -> None:
-    """A temporary table filled from Python rows in one statement (columnar unnest)."""
-    con.execute(f"DROP TABLE IF EXISTS {name}")
-    con.execute(f"CREATE TEMP TABLE {name} ({', '.join(f'{c} {t}' for c, t in columns)})")
-    if rows:
-        values = [list(col) for col in zip(*rows)]
-        select = ", ".join(f"unnest(${i + 1}::{t}[])" for i, (_, t) in enumerate(columns))
-        con.execute(f"INSERT INTO {name} SELECT {select}", values)
 
 
 @dataclass
@@ -167,8 +152,176 @@ def _pairs_at_or_above(sigs: np.ndarray, left: np.ndarray, right: np.ndarray, th
     return np.concatenate(keep_l), np.concatenate(keep_r), np.concatenate(keep_j)
 
 
+@dataclass
+class _Batch:
+    """The attributions signed in one call: node numbers ``first``.. in signing order."""
+
+    first: int
+    sigs: list[np.ndarray]
+    key_of: dict[int, tuple[str, str]]  # node -> (article_id, attribution_id), old nodes added later
+
+    @property
+    def nodes(self) -> list[int]:
+        return list(range(self.first, self.first + len(self.sigs)))
+
+
+@dataclass
+class _Known:
+    """What assigning needs to know about the nodes with edges: speaker entity, claim, and each
+    claim's representative (with its signature)."""
+
+    entity: dict[int, int | None] = field(default_factory=dict)
+    claim: dict[int, int | None] = field(default_factory=dict)
+    rep: dict[int, int] = field(default_factory=dict)  # claim -> representative node
+    rep_sig: dict[int, np.ndarray] = field(default_factory=dict)
+
+    def compatible(self, x: int, y: int) -> bool:
+        """Two different speaker entities are never one claim."""
+        ex, ey = self.entity.get(x), self.entity.get(y)
+        return ex is None or ey is None or ex == ey
+
+
+@dataclass
+class _Assigned:
+    members: list[tuple[int, str, str]] = field(default_factory=list)
+    created: list[tuple[int, str, str]] = field(default_factory=list)
+    touched: set[int] = field(default_factory=set)
+
+
+def _sign(con: Any, ids: list[str], params: Params) -> _Batch:
+    """Step 1: sign the attributions of ``ids`` (article order, then position) and store the
+    signatures under new node numbers."""
+    temp_table(con, "_claim_articles", [("article_id", "VARCHAR"), ("ord", "INTEGER")],
+               [(a, i) for i, a in enumerate(ids)])
+    rows = con.execute(
+        "SELECT t.article_id, t.id, t.content_text FROM attributions t "
+        "JOIN _claim_articles c USING (article_id) "
+        "ORDER BY c.ord, coalesce(t.content_spans[1][1], 0), t.id").fetchall()
+    first = int(con.execute("SELECT coalesce(max(node), 0) + 1 FROM claim_signatures").fetchone()[0])
+    batch = _Batch(first, [], {})
+    sig_rows = []
+    for (aid, tid, _), sig in zip(rows, signatures([r[2] for r in rows], params)):
+        if sig is None:
+            continue
+        node = first + len(batch.sigs)
+        batch.key_of[node] = (aid, tid)
+        batch.sigs.append(sig)
+        sig_rows.append((node, aid, tid, sig.astype("<u4").tobytes()))
+    insert_rows(con, "claim_signatures", ["BIGINT", "VARCHAR", "VARCHAR", "BLOB"], sig_rows)
+    return batch
+
+
+class _Signatures:
+    """The signatures a batch's candidates involve, one matrix: the new ones first, then the
+    earlier ones read back from the store (and representatives, added by :func:`_known`)."""
+
+    def __init__(self, con: Any, batch: _Batch, right: np.ndarray) -> None:
+        self.row_of = {n: i for i, n in enumerate(batch.nodes)}
+        self.extra: dict[int, np.ndarray] = {}
+        matrix = [np.stack(batch.sigs)]
+        old_nodes = np.unique(right[right < batch.first])
+        if len(old_nodes):
+            temp_table(con, "_claim_old", [("node", "BIGINT")], [(int(n),) for n in old_nodes])
+            old = con.execute("SELECT s.node, s.article_id, s.attribution_id, s.sig FROM claim_signatures s "
+                              "JOIN _claim_old USING (node) ORDER BY s.node").fetchall()
+            for node, aid, tid, _ in old:
+                self.row_of[node] = len(self.row_of)
+                batch.key_of[node] = (aid, tid)
+            matrix.append(np.stack([np.frombuffer(bytes(blob), dtype="<u4") for *_, blob in old]))
+        self.matrix = np.concatenate(matrix)
+
+    def of(self, node: int) -> np.ndarray:
+        return self.matrix[self.row_of[node]] if node in self.row_of else self.extra[node]
+
+
+def _edges(sigs: _Signatures, left: np.ndarray, right: np.ndarray,
+           threshold: float) -> dict[int, list[tuple[float, int]]]:
+    """Step 2b: the candidate pairs whose estimated Jaccard reaches the threshold, by new node."""
+    lookup = np.vectorize(sigs.row_of.__getitem__, otypes=[np.int64])
+    li, ri, js = _pairs_at_or_above(sigs.matrix, lookup(left), lookup(right), threshold)
+    rows_node = np.empty(len(sigs.row_of), dtype=np.int64)
+    for n, i in sigs.row_of.items():
+        rows_node[i] = n
+    edges: dict[int, list[tuple[float, int]]] = {}
+    for a, b, j in zip(rows_node[li].tolist(), rows_node[ri].tolist(), js.tolist()):
+        edges.setdefault(a, []).append((j, b))
+    return edges
+
+
+def _known(con: Any, edges: dict[int, list[tuple[float, int]]], sigs: _Signatures) -> _Known:
+    """Entities, claims and claim representatives of the nodes with edges."""
+    known = _Known()
+    involved = sorted({n for lst in edges.values() for _, n in lst} | set(edges))
+    temp_table(con, "_claim_nodes", [("node", "BIGINT")], [(n,) for n in involved])
+    for node, eid, cid in con.execute(
+            "SELECT s.node, x.entity_id, m.claim_id FROM claim_signatures s JOIN _claim_nodes USING (node) "
+            "LEFT JOIN attribution_entities x ON x.article_id = s.article_id AND x.attribution_id = s.attribution_id "
+            "LEFT JOIN claim_members m ON m.article_id = s.article_id AND m.attribution_id = s.attribution_id"
+            ).fetchall():
+        known.entity[node], known.claim[node] = eid, cid
+    claim_ids = sorted({c for c in known.claim.values() if c is not None})
+    if claim_ids:
+        for cid, node, blob, eid in con.execute(
+                "SELECT c.id, s.node, s.sig, x.entity_id FROM claims c JOIN claim_signatures s "
+                "ON s.article_id = c.rep_article_id AND s.attribution_id = c.rep_attribution_id "
+                "LEFT JOIN attribution_entities x "
+                "ON x.article_id = s.article_id AND x.attribution_id = s.attribution_id "
+                "WHERE c.id IN (SELECT unnest(?::INTEGER[]))", [claim_ids]).fetchall():
+            known.rep[cid] = node
+            known.rep_sig[node] = np.frombuffer(bytes(blob), dtype="<u4")
+            known.entity.setdefault(node, eid)
+    sigs.extra = known.rep_sig
+    return known
+
+
+def _assign(edges: dict[int, list[tuple[float, int]]], known: _Known, sigs: _Signatures,
+            key_of: dict[int, tuple[str, str]], threshold: float, next_id: Callable[[], int],
+            stats: ClaimStats) -> _Assigned:
+    """Step 3: each new node, in order, joins the claim with the closest representative, or
+    founds one with its closest unclaimed match in another article."""
+    out = _Assigned()
+    for node in sorted(edges):
+        near = [(j, other) for j, other in edges[node] if known.compatible(node, other)]
+        stats.edges += len(near)
+        # 1. the claim whose representative is closest
+        best = None
+        for cid in sorted({known.claim.get(o) for _, o in near} - {None}):
+            head = known.rep[cid]
+            j = jaccard(sigs.of(node), sigs.of(head))
+            if j >= threshold and known.compatible(node, head) and (best is None or j > best[0]):
+                best = (j, cid)
+        if best is not None:
+            known.claim[node] = best[1]
+            out.members.append((best[1], *key_of[node]))
+            out.touched.add(best[1])
+            stats.joined += 1
+            continue
+        # 2. found a claim with the closest unclaimed attribution of another article
+        free = [(j, o) for j, o in near if known.claim.get(o) is None and key_of[o][0] != key_of[node][0]]
+        if not free:
+            continue
+        _, other = max(free, key=lambda t: (t[0], -t[1]))
+        cid = next_id()
+        known.claim[node] = known.claim[other] = cid
+        known.rep[cid] = other
+        out.created.append((cid, *key_of[other]))
+        out.members.extend([(cid, *key_of[other]), (cid, *key_of[node])])
+        out.touched.add(cid)
+        stats.created += 1
+    return out
+
+
+def _write(con: Any, assigned: _Assigned) -> None:
+    """Step 4: new claims (their first article etc. filled by :func:`refresh`) and members."""
+    insert_rows(con, "claims", ["INTEGER", "VARCHAR", "DATE", "VARCHAR", "INTEGER", "VARCHAR", "INTEGER",
+                                "VARCHAR", "VARCHAR"],
+                [(cid, aid, None, "", 0, None, 0, aid, tid) for cid, aid, tid in assigned.created])
+    insert_rows(con, "claim_members", ["INTEGER", "VARCHAR", "VARCHAR"], assigned.members)
+    refresh(con, sorted(assigned.touched))
+
+
 def update_claims(con: Any, article_ids: Iterable[str], params: Params = Params(),
-                  next_id: Any = None) -> ClaimStats:
+                  next_id: Any = None, bands: Bands | None = None) -> ClaimStats:
     """Sign the attributions of ``article_ids`` and fold them into the claims of the store.
 
     Each new attribution, in article order, joins the claim whose *representative* (the member
@@ -180,144 +333,34 @@ def update_claims(con: Any, article_ids: Iterable[str], params: Params = Params(
     two people is two statements).
 
     ``next_id()`` gives a fresh claim id (the caller keeps the counter, so ids are never reused);
-    without it, max(id) + 1. Call inside the caller's transaction, for articles not signed yet.
+    without it, max(id) + 1. ``bands``: where the LSH bands live (default: the store's
+    ``claim_bands``). Call inside the caller's transaction, for articles not signed yet.
     """
     ensure_tables(con)
     stats = ClaimStats()
     ids = list(dict.fromkeys(article_ids))
     if not ids:
         return stats
-    _temp(con, "_claim_articles", [("article_id", "VARCHAR"), ("ord", "INTEGER")],
-          [(a, i) for i, a in enumerate(ids)])
-    rows = con.execute(
-        "SELECT t.article_id, t.id, t.content_text FROM attributions t "
-        "JOIN _claim_articles c USING (article_id) "
-        "ORDER BY c.ord, coalesce(t.content_spans[1][1], 0), t.id").fetchall()
-    sigs = signatures([r[2] for r in rows], params)
-    b, r = params.bands
-    first = int(con.execute("SELECT coalesce(max(node), 0) + 1 FROM claim_signatures").fetchone()[0])
-    node_key: dict[int, tuple[str, str]] = {}
-    new_sig: list[np.ndarray] = []
-    sig_rows, band_rows = [], []
-    for (aid, tid, _), sig in zip(rows, sigs):
-        if sig is None:
-            continue
-        node = first + len(new_sig)
-        node_key[node] = (aid, tid)
-        new_sig.append(sig)
-        sig_rows.append((node, aid, tid, sig.astype("<u4").tobytes()))
-        band_rows.extend((i, k, node) for i, k in enumerate(band_keys(sig, b, r)))
-    stats.signed = len(new_sig)
-    if not new_sig:
+    batch = _sign(con, ids, params)
+    stats.signed = len(batch.sigs)
+    if not batch.sigs:
         return stats
-    _temp(con, "_new_bands", [("band", "SMALLINT"), ("key", "BIGINT"), ("node", "BIGINT")], band_rows)
-    con.execute("INSERT INTO claim_signatures SELECT unnest($1::BIGINT[]), unnest($2::VARCHAR[]), "
-                "unnest($3::VARCHAR[]), unnest($4::BLOB[])", [list(c) for c in zip(*sig_rows)])
-    con.execute("INSERT INTO claim_bands SELECT * FROM _new_bands")
+    bands = bands if bands is not None else StoreBands(con, *params.bands)
+    bands.add(batch.nodes, batch.sigs)
     # LSH candidates: earlier attributions (the store's, then this batch's) sharing a band key.
-    found = con.execute("SELECT DISTINCT n.node AS a, c.node AS b FROM _new_bands n "
-                        "JOIN claim_bands c ON c.band = n.band AND c.key = n.key AND c.node < n.node").fetchnumpy()
-    left, right = np.asarray(found["a"], dtype=np.int64), np.asarray(found["b"], dtype=np.int64)
+    left, right = bands.candidates()
     stats.candidates = len(left)
     if not len(left):
         return stats
-    # Signatures of everything involved, one matrix; rows of the new ones first.
-    old_nodes = np.unique(right[right < first])
-    row_of = {n: i for i, n in enumerate(range(first, first + len(new_sig)))}
-    matrix = [np.stack(new_sig)]
-    if len(old_nodes):
-        _temp(con, "_claim_old", [("node", "BIGINT")], [(int(n),) for n in old_nodes])
-        old = con.execute("SELECT s.node, s.article_id, s.attribution_id, s.sig FROM claim_signatures s "
-                          "JOIN _claim_old USING (node) ORDER BY s.node").fetchall()
-        for node, aid, tid, _ in old:
-            row_of[node] = len(row_of)
-            node_key[node] = (aid, tid)
-        matrix.append(np.stack([np.frombuffer(bytes(blob), dtype="<u4") for *_, blob in old]))
-    sig_matrix = np.concatenate(matrix)
-    lookup = np.vectorize(row_of.__getitem__, otypes=[np.int64])
-    li, ri, js = _pairs_at_or_above(sig_matrix, lookup(left), lookup(right), params.threshold)
-    rows_node = np.empty(len(row_of), dtype=np.int64)
-    for n, i in row_of.items():
-        rows_node[i] = n
-    edges: dict[int, list[tuple[float, int]]] = {}
-    for a, bb, j in zip(rows_node[li].tolist(), rows_node[ri].tolist(), js.tolist()):
-        edges.setdefault(a, []).append((j, bb))
+    sigs = _Signatures(con, batch, right)
+    edges = _edges(sigs, left, right, params.threshold)
     if not edges:
         return stats
-    # Entities, claims and claim representatives of the nodes with edges.
-    involved = sorted({n for a, lst in edges.items() for _, n in lst} | set(edges))
-    _temp(con, "_claim_nodes", [("node", "BIGINT")], [(n,) for n in involved])
-    entity: dict[int, int | None] = {}
-    claim: dict[int, int | None] = {}
-    for node, eid, cid in con.execute(
-            "SELECT s.node, x.entity_id, m.claim_id FROM claim_signatures s JOIN _claim_nodes USING (node) "
-            "LEFT JOIN attribution_entities x ON x.article_id = s.article_id AND x.attribution_id = s.attribution_id "
-            "LEFT JOIN claim_members m ON m.article_id = s.article_id AND m.attribution_id = s.attribution_id"
-            ).fetchall():
-        entity[node], claim[node] = eid, cid
-    rep: dict[int, int] = {}  # claim -> representative node
-    rep_sig: dict[int, np.ndarray] = {}
-    claim_ids = sorted({c for c in claim.values() if c is not None})
-    if claim_ids:
-        for cid, node, blob, eid in con.execute(
-                "SELECT c.id, s.node, s.sig, x.entity_id FROM claims c JOIN claim_signatures s "
-                "ON s.article_id = c.rep_article_id AND s.attribution_id = c.rep_attribution_id "
-                "LEFT JOIN attribution_entities x "
-                "ON x.article_id = s.article_id AND x.attribution_id = s.attribution_id "
-                "WHERE c.id IN (SELECT unnest(?::INTEGER[]))", [claim_ids]).fetchall():
-            rep[cid] = node
-            rep_sig[node] = np.frombuffer(bytes(blob), dtype="<u4")
-            entity.setdefault(node, eid)
+    known = _known(con, edges, sigs)
     if next_id is None:
-        counter = iter(range(_max_id(con) + 1, 1 << 31))
-        next_id = counter.__next__
-
-    def compatible(x: int, y: int) -> bool:
-        ex, ey = entity.get(x), entity.get(y)
-        return ex is None or ey is None or ex == ey
-
-    def sig_of(node: int) -> np.ndarray:
-        return sig_matrix[row_of[node]] if node in row_of else rep_sig[node]
-
-    members: list[tuple[int, str, str]] = []
-    created: list[tuple[int, str, str]] = []
-    touched: set[int] = set()
-    for node in sorted(edges):
-        near = [(j, other) for j, other in edges[node] if compatible(node, other)]
-        stats.edges += len(near)
-        # 1. the claim whose representative is closest
-        best = None
-        for cid in sorted({claim.get(o) for _, o in near} - {None}):
-            head = rep[cid]
-            j = jaccard(sig_of(node), sig_of(head))
-            if j >= params.threshold and compatible(node, head) and (best is None or j > best[0]):
-                best = (j, cid)
-        if best is not None:
-            claim[node] = best[1]
-            members.append((best[1], *node_key[node]))
-            touched.add(best[1])
-            stats.joined += 1
-            continue
-        # 2. found a claim with the closest unclaimed attribution of another article
-        free = [(j, o) for j, o in near if claim.get(o) is None and node_key[o][0] != node_key[node][0]]
-        if not free:
-            continue
-        _, other = max(free, key=lambda t: (t[0], -t[1]))
-        cid = next_id()
-        claim[node] = claim[other] = cid
-        rep[cid] = other
-        created.append((cid, *node_key[other]))
-        members.extend([(cid, *node_key[other]), (cid, *node_key[node])])
-        touched.add(cid)
-        stats.created += 1
-    if created:
-        con.execute("INSERT INTO claims (id, first_article_id, text, n_articles, n_members, "
-                    "rep_article_id, rep_attribution_id) SELECT unnest($1::INTEGER[]), unnest($2::VARCHAR[]), "
-                    "'', 0, 0, unnest($2::VARCHAR[]), unnest($3::VARCHAR[])", [list(c) for c in zip(*created)])
-    if members:
-        con.execute("INSERT INTO claim_members SELECT unnest($1::INTEGER[]), unnest($2::VARCHAR[]), "
-                    "unnest($3::VARCHAR[])", [list(c) for c in zip(*members)])
-    refresh(con, sorted(touched))
+        next_id = iter(range(_max_id(con) + 1, 1 << 31)).__next__
+    assigned = _assign(edges, known, sigs, batch.key_of, params.threshold, next_id, stats)
+    _write(con, assigned)
     return stats
 
 

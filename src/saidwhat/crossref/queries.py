@@ -21,7 +21,8 @@ import contextlib
 import json
 from typing import Any, Iterator
 
-from saidwhat.crossref import linked, norm, relations_table, strip_title, unlinked_count
+from saidwhat.crossref.names import norm, strip_title
+from saidwhat.crossref.tables import linked, relations_table, unlinked_count
 from saidwhat.errors import SaidwhatError
 
 
