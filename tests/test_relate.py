@@ -6,7 +6,7 @@ import json
 import pytest
 
 from saidwhat.cli import main as cli_main
-from saidwhat.relate import LABELS, Relation, relate, relate_many
+from saidwhat.relate import LABELS, Relation, Thresholds, relate, relate_many
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +49,7 @@ def test_antonymous_predicates_dispute_without_any_negation_word(nlp):
 def test_antonyms_with_opposite_polarity_agree(nlp):
     # "did not rise" and "fell" are compatible: no contradiction.
     r = rel(nlp, "Home sales did not rise in April.", "Home sales fell in April.")
-    assert r.label != "disputes"
+    assert r.label == "supports"
 
 
 def test_antonyms_about_different_subjects_are_not_a_dispute(nlp):
@@ -63,18 +63,21 @@ def test_for_and_against_the_same_thing_dispute(nlp):
     assert rel(nlp, "The union voted for the strike.", "The union voted for the strike.").label == "supports"
 
 
-def test_nearly_the_same_words_with_one_negation_are_never_support(nlp):
+@pytest.mark.xfail(strict=True, reason="the noun 'arrest' under 'made' does not line up with the verb "
+                   "'arrested', so no negation signal; the one-sided negation only keeps it from 'supports' "
+                   "(today: unrelated)")
+def test_no_arrest_made_disputes_the_arrest(nlp):
     # the noun "arrest" under "made" does not line up with the verb "arrested"; the words do
     r = rel(nlp, "The driver has been arrested for the crash.",
             "No arrest for the crash has been made, a police spokeswoman said.")
-    assert r.label != "supports"
+    assert r.label == "disputes"
 
 
 def test_a_short_phrase_inside_a_long_negated_text_is_no_dispute(nlp):
     # "the returns" is wholly covered by the long text, which is mostly about other things
     r = rel(nlp, "the returns", "he's not being audited for his tax returns at least before 2009 and will "
                                 "release the returns when the audit is over")
-    assert r.label != "disputes"
+    assert r.label == "unrelated"
 
 
 def test_a_negated_verb_shared_by_long_statements_about_other_things_is_no_dispute(nlp):
@@ -84,25 +87,31 @@ def test_a_negated_verb_shared_by_long_statements_about_other_things_is_no_dispu
     b = ("He has paid nothing in income taxes for a decade while his companies reported huge losses and "
          "he bought golf courses, she said.")
     r = rel(nlp, a, b)
-    assert r.label != "disputes" and "share too little" in r.evidence[-1]["why"]
+    assert r.label == "unrelated" and "share too little" in r.evidence[-1]["why"]
 
 
-def test_a_long_text_that_mentions_a_denial_is_no_terse_denial(nlp):
+def test_a_terse_denial_of_a_sources_claims_disputes_them(nlp):
     terse = rel(nlp, "The mayor's claims about the new bridge are false.",
                 "The new bridge will open in June and cost the city less than planned.",
                 a_speaker="union", b_speaker="the mayor")
     assert terse.label == "disputes"
+
+
+@pytest.mark.xfail(strict=True, reason="by design a denial inside a long text (over denial_max_words content "
+                   "words, little overlap) is not read as a terse denial, to keep long news texts from false "
+                   "disputes; this one does deny the mayor's claims (today: unrelated)")
+def test_a_denial_inside_a_long_text_still_disputes(nlp):
     long = ("In a long interview on Sunday about the campaign, the budget, the schools, the harbour, "
             "the football club, the weather and her plans for the summer, the councillor also said that "
             "the mayor's claims about the new bridge were false and that voters deserved better answers.")
     r = rel(nlp, long, "The new bridge will open in June and cost the city less than planned.",
             b_speaker="the mayor")
-    assert r.label != "disputes"
+    assert r.label == "disputes"
 
 
 def test_a_negated_antonym_is_not_read_as_a_one_sided_negation(nlp):
     r = rel(nlp, "The tunnel will not reopen before June.", "The tunnel will stay closed until June, crews said.")
-    assert r.label != "disputes"
+    assert r.label == "supports"
 
 
 def test_an_averted_object_did_not_happen(nlp):
@@ -113,7 +122,7 @@ def test_an_averted_object_did_not_happen(nlp):
 def test_a_negated_frame_is_no_support(nlp):
     r = rel(nlp, "Officials confirmed that the bridge had collapsed.",
             "Officials would not confirm that the bridge had collapsed.")
-    assert r.label != "supports"
+    assert r.label == "unrelated"  # declining to confirm neither supports nor disputes
 
 
 def test_more_antonym_pairs(nlp):
@@ -125,7 +134,7 @@ def test_more_antonym_pairs(nlp):
 
 def test_a_side_holding_both_antonyms_is_no_contradiction(nlp):
     r = rel(nlp, "Prices rose in March but fell in April.", "Prices rose in March and fell in April, analysts said.")
-    assert r.label != "disputes"
+    assert r.label == "supports"
 
 
 def test_conflicting_numbers_about_the_same_event_dispute(nlp):
@@ -240,11 +249,33 @@ def test_relate_many_parses_each_text_once_and_matches_relate(nlp):
     assert many[0] == relate(a, "Unemployment fell in March.", nlp=nlp)
 
 
+def test_the_tuned_numbers_are_passed_to_the_scorer(nlp):
+    a = "The United States had been granted assurances by Baghdad about the camp."
+    b = "The United States had not been granted assurances by Baghdad about the camp."
+    assert Thresholds() == Thresholds(dispute_min_overlap=0.35, negation=0.9)
+    assert rel(nlp, a, b).label == "disputes"
+    # no overlap reaches 1.01: the negation is set aside, and one side negated is no support
+    assert relate(a, b, nlp=nlp, thresholds=Thresholds(dispute_min_overlap=1.01)).label == "unrelated"
+    assert relate(a, b, nlp=nlp).score == relate_many([(a, b)], nlp=nlp, thresholds=Thresholds())[0].score
+
+
+def test_the_labels_are_the_three_produced():
+    assert LABELS == ("disputes", "supports", "unrelated")  # never "contradicts"
+
+
+def test_the_shared_model_is_the_one_used(nlp, monkeypatch):
+    import saidwhat.relate.api as api
+    counting = CountingNLP(nlp)
+    monkeypatch.setattr(api, "_NLP", counting)
+    assert [r.label for r in relate_many([("Sales rose in May.", "Sales fell in May.")])] == ["disputes"]
+    assert counting.calls == 1
+
+
 # --- the command line, in process
 
 def run_cli(tmp_path, lines: str | None, capsys, nlp, monkeypatch, name="pairs.jsonl"):
-    import saidwhat.relate as relate_mod
-    monkeypatch.setattr(relate_mod, "_NLP", nlp)  # the loaded model, not a second load
+    import saidwhat.relate.api as api
+    monkeypatch.setattr(api, "_NLP", nlp)  # the loaded model, not a second load
     path = tmp_path / name
     if lines is not None:
         path.write_text(lines, encoding="utf-8")
