@@ -142,12 +142,12 @@ def test_missing_foreign_newer_and_migrated_stores(tmp_path, monkeypatch):
     con = duckdb.connect(db)
     con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     con.close()
-    monkeypatch.setattr(store, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(store.schema, "SCHEMA_VERSION", 2)  # what open_store reads
     monkeypatch.setitem(store.MIGRATIONS, 1, lambda c: c.execute("ALTER TABLE articles ADD COLUMN x INT"))
     with open_store(db, read_only=True) as s:
         assert s.version() == 2
         assert "x" in [r[0] for r in s.con.execute("DESCRIBE articles").fetchall()]
-    monkeypatch.setattr(store, "SCHEMA_VERSION", 3)
+    monkeypatch.setattr(store.schema, "SCHEMA_VERSION", 3)
     with pytest.raises(SaidwhatError) as err:
         open_store(db)
     assert err.value.code == "E105" and "cannot migrate" in str(err.value)

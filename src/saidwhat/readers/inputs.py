@@ -10,13 +10,16 @@ that are not pages (requests, metadata, redirects, images) are passed over witho
 """
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Iterator
 
 from saidwhat.errors import SaidwhatError
-from saidwhat.readers import HTML_EXT, WARC_EXT, Doc, Options, read
+from saidwhat.readers.formats import HTML_EXT, WARC_EXT
+from saidwhat.readers.jsonl import parse_line
+from saidwhat.readers.model import Doc, Options
+from saidwhat.readers.prepare import read
+from saidwhat.readers.units import STDIN
 from saidwhat.record import Article, Failure
 from saidwhat.text.validate import decode
 
@@ -66,12 +69,9 @@ def _jsonl(data: str, where: str) -> Iterator[Article | Failure]:
         if not line.strip():
             continue
         unit = f"{where}:{n}"
-        try:
-            obj = json.loads(line)
-            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-                raise ValueError("needs an object with a string 'text'")
-        except ValueError as exc:
-            yield Failure(unit, "E007", str(SaidwhatError("E007", f"{unit}: {str(exc)[:80]}")))
+        obj, reason = parse_line(line)  # the same judge as ingest's JSONL reader
+        if obj is None:
+            yield Failure(unit, "E007", str(SaidwhatError("E007", f"{unit}: {(reason or '')[:80]}")))
             continue
         yield Article.from_json(obj)
 
@@ -83,7 +83,7 @@ def read_inputs(paths: list[str], max_chars: int = 1_000_000) -> Iterator[Articl
             yield from _from_readers(p, max_chars)
             continue
         if p == "-":
-            where, raw = "<stdin>", sys.stdin.buffer.read()
+            where, raw = STDIN, sys.stdin.buffer.read()
         else:
             path = Path(p)
             where = p

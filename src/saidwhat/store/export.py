@@ -17,17 +17,15 @@ import os
 from typing import Any
 
 from saidwhat.errors import SaidwhatError
-from saidwhat.store import ORDER, SCHEMA, TABLES, _type, open_store
+from saidwhat.store.db import open_store
+from saidwhat.store.schema import ORDER, SCHEMA, TABLES, column_type
+from saidwhat.store.sql import sql_string
 
 FORMATS = {
     "parquet": ("parquet", "(FORMAT parquet, COMPRESSION zstd)"),
     "jsonl": ("jsonl", "(FORMAT json)"),
     "csv": ("csv", "(FORMAT csv, HEADER true)"),
 }
-
-
-def _quoted(path: str) -> str:
-    return "'" + path.replace("'", "''") + "'"
 
 
 # Cross-article tables worth reading outside the store (docs/store.md, "Derived tables").
@@ -52,7 +50,7 @@ def export(db: str, fmt: str, out: str, tables: tuple[str, ...] = TABLES,
     extra: dict[str, list[dict[str, str]]] = {}
     with open_store(db, read_only=True, create=False) as store:
         for table in tables:
-            columns = [(name, _type(column_type)) for name, column_type, _ in SCHEMA[table]]
+            columns = [(name, column_type(declared)) for name, declared, _ in SCHEMA[table]]
             written[table] = _copy(store.con, table, columns, ORDER[table], fmt, out)
         present = {r[0] for r in store.con.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
@@ -65,7 +63,7 @@ def export(db: str, fmt: str, out: str, tables: tuple[str, ...] = TABLES,
             extra[table] = [{"name": c, "type": t} for c, t in columns]
         version = store.version()
     schema = {"schema_version": version, "format": fmt,
-              "tables": {t: [{"name": c, "type": _type(ty), "doc": d} for c, ty, d in SCHEMA[t]]
+              "tables": {t: [{"name": c, "type": column_type(ty), "doc": d} for c, ty, d in SCHEMA[t]]
                          for t in tables},
               "derived": extra}
     with open(os.path.join(out, "schema.json"), "w", encoding="utf-8") as f:
@@ -79,7 +77,7 @@ def _copy(con: Any, table: str, columns: list[tuple[str, str]], order: str, fmt:
     path = os.path.join(out, f"{table}.{ext}")
     tmp = path + ".tmp"
     try:
-        con.execute(f"COPY ({_select(table, columns, fmt)} ORDER BY {order}) TO {_quoted(tmp)} {options}")
+        con.execute(f"COPY ({_select(table, columns, fmt)} ORDER BY {order}) TO {sql_string(tmp)} {options}")
         os.replace(tmp, path)
     except Exception as exc:  # noqa: BLE001 - disk full, permissions: one clear line
         if os.path.exists(tmp):
@@ -90,8 +88,8 @@ def _copy(con: Any, table: str, columns: list[tuple[str, str]], order: str, fmt:
 
 def _select(table: str, columns: list[tuple[str, str]], fmt: str) -> str:
     """The table's columns, in order; CSV gets lists (spans, aliases) as JSON text (one cell each)."""
-    picked = [f"to_json({name})::VARCHAR AS {name}" if fmt == "csv" and column_type.endswith("[]")
-              else name for name, column_type in columns]
+    picked = [f"to_json({name})::VARCHAR AS {name}" if fmt == "csv" and ctype.endswith("[]")
+              else name for name, ctype in columns]
     return f"SELECT {', '.join(picked)} FROM {table}"
 
 

@@ -10,7 +10,9 @@ import urllib.parse
 from typing import Any
 
 from saidwhat.errors import SaidwhatError
-from saidwhat.store import ROW_TABLES, SCHEMA, SCHEMA_VERSION, TABLES, _type
+from saidwhat.store.db import open_store
+from saidwhat.store.schema import ROW_TABLES, SCHEMA, SCHEMA_VERSION, TABLES, column_type
+from saidwhat.store.sql import sql_string
 
 LOG = "ingest_log"
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # s3a://, hdfs://, file:/... (not C:\\ on Windows)
@@ -32,10 +34,6 @@ def key_column(table: str) -> str:
     return "id" if table == "articles" else "article_id"
 
 
-def _sql_string(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def parquet_source(parquet_dir: str, table: str) -> str | None:
     """A DuckDB ``read_parquet`` over a table's files under ``parquet_dir`` (a Spark output or a
     ``saidwhat export`` directory), or None when it has no files."""
@@ -46,11 +44,11 @@ def parquet_source(parquet_dir: str, table: str) -> str | None:
     if not remote:
         flat = os.path.join(base, f"{table}.parquet")  # saidwhat export
         if os.path.isfile(flat):
-            return f"read_parquet({_sql_string(flat)}, hive_partitioning = false)"
+            return f"read_parquet({sql_string(flat)}, hive_partitioning = false)"
         if not globbing.glob(os.path.join(glob_escape(base), table, "**", "*.parquet"), recursive=True):
             return None
     pattern = f"{base.rstrip('/')}/{table}/**/*.parquet"
-    return f"read_parquet({_sql_string(pattern)}, hive_partitioning = false)"
+    return f"read_parquet({sql_string(pattern)}, hive_partitioning = false)"
 
 
 def glob_escape(path: str) -> str:
@@ -62,8 +60,8 @@ def glob_escape(path: str) -> str:
 def _select(table: str, source: str | None) -> str:
     columns = SCHEMA[table]
     if source is None:
-        return "SELECT " + ", ".join(f"CAST(NULL AS {_type(t)}) AS {c}" for c, t, _ in columns) + " WHERE false"
-    return "SELECT " + ", ".join(f"CAST({c} AS {_type(t)}) AS {c}" for c, t, _ in columns) + f" FROM {source}"
+        return "SELECT " + ", ".join(f"CAST(NULL AS {column_type(t)}) AS {c}" for c, t, _ in columns) + " WHERE false"
+    return "SELECT " + ", ".join(f"CAST({c} AS {column_type(t)}) AS {c}" for c, t, _ in columns) + f" FROM {source}"
 
 
 def attach_parquet(db_path: str, parquet_dir: str, mode: str = "view") -> dict[str, int]:
@@ -76,50 +74,59 @@ def attach_parquet(db_path: str, parquet_dir: str, mode: str = "view") -> dict[s
     a regular store (created if needed), skipping articles it already holds and replacing log
     rows of the same unit - idempotent, and ``saidwhat ingest`` can go on adding to it.
     """
-    import duckdb
-
-    from saidwhat.store import open_store
-
     if mode not in ("view", "import"):
         raise SaidwhatError("E105", f"mode must be view or import, not {mode!r}")
     sources = {t: parquet_source(parquet_dir, t) for t in TABLES}
     if all(s is None for s in sources.values()):
         raise SaidwhatError("E011", f"{parquet_dir}: no Parquet files of a saidwhat run or export")
     if mode == "import":
-        with open_store(db_path) as store:
-            con = store.con
-            con.execute("BEGIN TRANSACTION")
-            try:
-                for table in ROW_TABLES:
-                    key = key_column(table)
-                    con.execute(f"INSERT INTO {table} SELECT * FROM ({_select(table, sources[table])}) AS n "
-                                f"WHERE n.{key} NOT IN (SELECT {key} FROM {table})")
-                con.execute(f"INSERT OR REPLACE INTO {LOG} {_select(LOG, sources[LOG])}")
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-            return store.counts()
-    def connect() -> Any:
-        try:
-            return duckdb.connect(db_path)
-        except duckdb.Error as exc:
-            message = " ".join(str(exc).split())
-            if "lock" in message.lower():
-                raise SaidwhatError("E103", db_path) from None
-            raise SaidwhatError("E102", f"{db_path}: {message[:200]}") from None
+        return _import(db_path, sources)
+    return _views(db_path, parquet_dir, sources)
 
-    if os.path.exists(db_path):
-        con = connect()
-        kinds = dict(con.execute("SELECT table_name, table_type FROM information_schema.tables "
-                                 "WHERE table_schema = 'main'").fetchall())
-        if any(kinds.get(t) == "BASE TABLE" for t in TABLES):
-            con.close()
-            raise SaidwhatError("E105", f"{db_path} is a store with its own tables; attach the "
-                                        f"Parquet files to a new file, or use mode='import'")
-    else:
-        con = connect()
+
+def _import(db_path: str, sources: dict[str, str | None]) -> dict[str, int]:
+    """Copy the rows into a regular store, in one transaction: new articles only, log rows
+    replacing those of the same unit."""
+    with open_store(db_path) as store:
+        con = store.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for table in ROW_TABLES:
+                key = key_column(table)
+                con.execute(f"INSERT INTO {table} SELECT * FROM ({_select(table, sources[table])}) AS n "
+                            f"WHERE n.{key} NOT IN (SELECT {key} FROM {table})")
+            con.execute(f"INSERT OR REPLACE INTO {LOG} {_select(LOG, sources[LOG])}")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return store.counts()
+
+
+def _connect(db_path: str) -> Any:
+    """A read-write DuckDB connection, or the store errors (E103 locked, E102 other)."""
+    import duckdb
+
     try:
+        return duckdb.connect(db_path)
+    except duckdb.Error as exc:
+        message = " ".join(str(exc).split())
+        if "lock" in message.lower():
+            raise SaidwhatError("E103", db_path) from None
+        raise SaidwhatError("E102", f"{db_path}: {message[:200]}") from None
+
+
+def _views(db_path: str, parquet_dir: str, sources: dict[str, str | None]) -> dict[str, int]:
+    """A view store: a meta table and one view per table over the Parquet files."""
+    existed = os.path.exists(db_path)
+    con = _connect(db_path)
+    try:
+        if existed:
+            kinds = dict(con.execute("SELECT table_name, table_type FROM information_schema.tables "
+                                     "WHERE table_schema = 'main'").fetchall())
+            if any(kinds.get(t) == "BASE TABLE" for t in TABLES):
+                raise SaidwhatError("E105", f"{db_path} is a store with its own tables; attach the "
+                                            f"Parquet files to a new file, or use mode='import'")
         con.execute("BEGIN TRANSACTION")
         con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)")
         con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?), ('created_by', ?), "
@@ -128,7 +135,6 @@ def attach_parquet(db_path: str, parquet_dir: str, mode: str = "view") -> dict[s
         for table in TABLES:
             con.execute(f"CREATE OR REPLACE VIEW {table} AS {_select(table, sources[table])}")
         con.execute("COMMIT")
-        counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
     finally:
         con.close()
-    return counts
