@@ -235,6 +235,7 @@ def _env(**extra: str) -> dict[str, str]:
     return env
 
 
+@pytest.mark.slow
 def test_kill_9_at_any_moment_then_rerun_gives_the_uninterrupted_store(tmp_path):
     """Issue 3, item 8: SIGKILL a real run mid-way (several times), rerun, compare."""
     paths = make_corpus(tmp_path / "in", n_text=60)

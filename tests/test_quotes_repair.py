@@ -55,3 +55,12 @@ def test_repair_alignment_is_monotone_and_in_range(text):
     for q in find_quotes(r.text):  # never raises, segments in order and inside the text
         for s, e in q.segments:
             assert 0 <= s < e <= len(r.text)
+
+
+def test_an_agency_bracket_glued_to_the_lede_gets_a_space_on_the_copy_only():
+    text = "(CNN)President Donald Trump said the deal was dead. Not (a)Typo here."
+    r = repair(text)
+    assert r.text.startswith("(CNN) President") and "(a)Typo" in r.text
+    assert [f.name for f in r.fixes] == ["space-after-agency"]
+    start = r.text.index("President")
+    assert text[slice(*r.span_to_original(start, start + len("President")))] == "President"

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # a JVM per test session: `make test-slow`
+
 pytest.importorskip("pyspark", reason="pyspark is not installed (pip install 'saidwhat[spark]')")
 pytest.importorskip("duckdb", reason="duckdb is not installed (pip install 'saidwhat[store]')")
 pytest.importorskip("warcio", reason="warcio is not installed (pip install 'saidwhat[html]')")

@@ -87,8 +87,10 @@ class _Draft:
 
 
 def find_attributions(doc: Doc, qmask: list[int], models: dict[str, LinearModel],
-                      skip_from: int | None = None) -> list[TokenAttribution]:
-    """Every attribution in ``doc``; tokens from ``skip_from`` on (boilerplate) are not mined.
+                      skip_from: int | None = None,
+                      not_sources: frozenset[int] = frozenset()) -> list[TokenAttribution]:
+    """Every attribution in ``doc``; tokens from ``skip_from`` on (boilerplate) are not mined,
+    and no source takes a token of ``not_sources`` (datelines, credit lines, salutations).
 
     Two passes: each cue first takes the regions of its own sentence; then quotations outside
     a cue's sentence go to it only if no other cue claimed them. A quote in a later paragraph
@@ -128,7 +130,7 @@ def find_attributions(doc: Doc, qmask: list[int], models: dict[str, LinearModel]
             else:
                 d.content.extend(toks)
             used.update(toks)
-        att = _assemble(doc, qmask, models, d, limit)
+        att = _assemble(doc, qmask, models, d, limit, not_sources)
         if att is None:
             continue
         found.append(att)
@@ -170,7 +172,7 @@ def _merge_noun_cues(drafts: list[_Draft]) -> list[_Draft]:
 
 
 def _assemble(doc: Doc, qmask: list[int], models: dict[str, LinearModel], d: _Draft,
-              limit: int) -> TokenAttribution | None:
+              limit: int, not_sources: frozenset[int] = frozenset()) -> TokenAttribution | None:
     """Cue words, trimmed content and the best source for one cue; None without content."""
     tok = d.tok
     cue = sorted(set(cue_tokens(tok)) | set(d.extra_cue))
@@ -186,6 +188,8 @@ def _assemble(doc: Doc, qmask: list[int], models: dict[str, LinearModel], d: _Dr
     source_head = None
     best = None
     for cand in source_candidates(tok):
+        if not_sources.intersection(cand.tokens):
+            continue
         p = source_m.probability(source_features(tok, cand))
         if best is None or p > best[0]:
             best = (p, cand)
@@ -268,12 +272,17 @@ def add_continuations(doc: Doc, qmask: list[int], found: list[TokenAttribution],
     return sorted(found + extra, key=lambda a: min(a.content + a.cue))
 
 
-def colon_attributions(doc: Doc, found: list[TokenAttribution],
-                       skip_from: int | None = None) -> list[TokenAttribution]:
+PLACES = frozenset({"GPE", "LOC", "FAC"})  # entity types of a place that opens a story
+
+
+def colon_attributions(doc: Doc, found: list[TokenAttribution], skip_from: int | None = None,
+                       not_sources: frozenset[int] = frozenset()) -> list[TokenAttribution]:
     """ "Graham: Trump's rhetoric destroying GOP's chance" and transcript turns ("TAPPER: …").
 
     A paragraph that opens with a short name-like phrase (capitalised, no verb, at most six words)
-    and a colon attributes the rest of the paragraph to that phrase; the colon is the cue.
+    and a colon attributes the rest of the paragraph to that phrase; the colon is the cue. Not
+    when the phrase is a credit line or salutation (``not_sources``: "SOURCE:", "DEAR ABBY:") or a
+    place, which opens a story the way a dateline does ("NEW DELHI: …").
     """
     used = {i for a in found for i in (*a.content, *a.cue, *a.source)}
     limit = len(doc) if skip_from is None else skip_from
@@ -296,6 +305,8 @@ def colon_attributions(doc: Doc, found: list[TokenAttribution],
         if not words or len(words) > 6 or not left[0].text[:1].isupper():
             continue
         if any(t.pos_ in ("VERB", "AUX") for t in left):
+            continue
+        if not_sources.intersection(t.i for t in left) or all(t.ent_type_ in PLACES for t in words):
             continue
         content = _trim(doc, list(range(colon + 1, end)))
         if len(content) < 3 or sum(1 for i in content if i in used) * 2 > len(content):

@@ -36,13 +36,16 @@ from saidwhat.engine.voice import MAX_ATTRIBUTED_PERCENT, MIN_WORDS, headline_en
 from saidwhat.errors import SaidwhatError
 from saidwhat.text.boilerplate import MAX_MARKER_LINE, MIN_POSITION, tail_start
 from saidwhat.text.dates import parse_published
+from saidwhat.text.datelines import opening_marks
 
 DEFAULT_WEIGHTS = Path(__file__).parent / "weights" / "attribution.json.gz"
 body_end_token = dv.tail_token  # the old name, kept importable
 
 
 class Paragraphs:
-    """Start a sentence after every line break, so headlines and paragraphs never merge.
+    """Start a sentence after every line break, so headlines and paragraphs never merge, and
+    after a dateline ("HANOI, Vietnam (AP) —"), so the lede's subject is its speaker; the
+    paragraphs' opening marks (datelines, credit lines, salutations) go in ``saidwhat_marks``.
 
     Runs before the parser, which keeps preset sentence starts."""
 
@@ -50,6 +53,15 @@ class Paragraphs:
         for tok in doc[:-1]:
             if "\n" in tok.text_with_ws[len(tok.text):] or (tok.is_space and "\n" in tok.text):
                 doc[tok.i + 1].is_sent_start = True
+        marks = []
+        for mark in opening_marks(doc.text):
+            span = doc.char_span(mark.start, mark.end, label=mark.kind, alignment_mode="contract")
+            if span is None or not len(span):
+                continue
+            marks.append(span)
+            if mark.kind == "dateline" and span.end < len(doc) and not doc[span.end].is_space:
+                doc[span.end].is_sent_start = True
+        doc.spans[dv.MARKS] = marks
         return doc
 
 
@@ -92,9 +104,11 @@ class AttributionFinder:
         if qmask is None:
             qmask = doc._.saidwhat_qmask = quotes_mask(doc)
         body_end = dv.tail_token(doc)
-        found = apply_relays(doc, find_attributions(doc, qmask, self.models, skip_from=body_end))
+        marked = dv.marked_tokens(doc)
+        found = apply_relays(doc, find_attributions(doc, qmask, self.models, skip_from=body_end,
+                                                    not_sources=marked))
         found = merge_participles(doc, found)
-        found = colon_attributions(doc, found, skip_from=body_end)
+        found = colon_attributions(doc, found, skip_from=body_end, not_sources=marked)
         rows = to_rows(doc, add_continuations(doc, qmask, found, skip_from=body_end))
         doc._.saidwhat_attributions = rows
         write_role_groups(doc, rows)
@@ -173,7 +187,7 @@ class Relations:
 _ATTS = "doc._.saidwhat_attributions"
 
 
-@Language.factory("saidwhat_paragraphs_v1", assigns=["token.is_sent_start"])
+@Language.factory("saidwhat_paragraphs_v1", assigns=["token.is_sent_start", "doc.spans"])
 def make_paragraphs(nlp: Language, name: str) -> Paragraphs:
     return Paragraphs()
 

@@ -33,7 +33,9 @@ Output, as span groups (``doc.spans[NAME]``): each role's tokens as contiguous r
 their attribution's id, in ``saidwhat_cue``, ``saidwhat_content``, ``saidwhat_source``,
 ``saidwhat_channel`` and ``saidwhat_said_on``; speaker mentions labelled with the speaker's id in
 ``saidwhat_speaker``; ``saidwhat_unattributed`` (the outlet's own voice) and
-``saidwhat_boilerplate`` (the tail).
+``saidwhat_boilerplate`` (the tail); ``saidwhat_marks``, set by the paragraphs stage before the
+parser, the datelines, credit lines and salutations that open a paragraph (labelled dateline,
+credit or salutation: never a source).
 """
 from __future__ import annotations
 
@@ -59,8 +61,9 @@ SPEAKER = "saidwhat_speaker"
 SAID_ON = "saidwhat_said_on"
 UNATTRIBUTED = "saidwhat_unattributed"
 BOILERPLATE = "saidwhat_boilerplate"
+MARKS = "saidwhat_marks"  # datelines, credit lines, salutations that open a paragraph (label: kind)
 ROLE_GROUPS = {"cue": CUE, "content": CONTENT, "source": SOURCE, "channel": CHANNEL}
-SPAN_GROUPS = (CUE, CONTENT, SOURCE, CHANNEL, SPEAKER, SAID_ON, UNATTRIBUTED, BOILERPLATE)
+SPAN_GROUPS = (CUE, CONTENT, SOURCE, CHANNEL, SPEAKER, SAID_ON, UNATTRIBUTED, BOILERPLATE, MARKS)
 
 
 def register_extensions() -> None:
@@ -100,3 +103,8 @@ def rows(doc: Doc) -> list[dict[str, Any]]:
 
 
 register_extensions()
+
+
+def marked_tokens(doc: Doc) -> frozenset[int]:
+    """The tokens of the paragraphs' opening marks (never part of a source)."""
+    return frozenset(t.i for span in doc.spans.get(MARKS, []) for t in span)

@@ -12,14 +12,18 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 import ftfy
+
+from saidwhat.lexicon import words
 
 QUOTE_CHARS = "\"“”„‟«»"
 # A quote mark with no space on either side ("a”real", "victory”to", ",”an"): whether it opens or
 # closes is decided by the parity of the marks before it in its paragraph, and one space is inserted
 # on the side where the quotation begins or ends. Contractions ("don”t", "camp”s") are left alone.
 _GLUED = re.compile(r"(?<=[^\s(\[{])[" + QUOTE_CHARS + r"](?=[^\s.,;:!?)\]}])")
+_GLUED_BRACKET = re.compile(r"\)(?=[A-Z][a-z])")
 _ANY_QUOTE = re.compile("[" + QUOTE_CHARS + "]")
 _CONTRACTION = re.compile(r"(?:s|t|d|m|ll|re|ve)\b")
 _MOJIBAKE_HINT = re.compile("[ÃÂâ][\x80-\xbf€œ™šž¢£¤¥¦§¨©ª«¬®¯°±²³´µ¶·¸¹º»¼½¾¿]")
@@ -59,6 +63,21 @@ class Repaired:
         return s, max(s, self.to_original(end))
 
 
+def _glued_agency_points(text: str) -> list[int]:
+    """Offsets after a news agency's bracket glued to the lede ("(CNN)President Trump said")."""
+    points = []
+    for m in _GLUED_BRACKET.finditer(text):
+        opening = text.rfind("(", max(0, m.start() - 40), m.start())
+        if opening >= 0 and " ".join(text[opening + 1:m.start()].lower().split()) in _agencies():
+            points.append(m.end())
+    return points
+
+
+@cache
+def _agencies() -> frozenset[str]:
+    return frozenset(" ".join(w.lower().split()) for w in words("news_agencies"))
+
+
 def _glued_points(text: str) -> list[int]:
     """Offsets where a space belongs next to a glued quote mark."""
     points = []
@@ -73,8 +92,9 @@ def _glued_points(text: str) -> list[int]:
 
 
 def _insert_spaces(text: str) -> tuple[str, list[int], list[int]]:
-    """Insert a space where a quote mark is glued to a word; returns new text, its origin map, points."""
-    points = _glued_points(text)
+    """Insert a space where a quote mark (or an agency's bracket) is glued to a word; returns the
+    new text, its origin map and the points."""
+    points = sorted(set(_glued_points(text)) | set(_glued_agency_points(text)))
     if not points:
         return text, [], []
     out: list[str] = []
@@ -121,7 +141,8 @@ def repair(text: str) -> Repaired:
         base_origin = origin
         origin = space_origin if base_origin is None else [
             base_origin[i] if i < len(base_origin) else len(text) for i in space_origin]
+        agency = set(_glued_agency_points(base))
         for p in points:
             at = base_origin[p] if base_origin is not None and p < len(base_origin) else p
-            fixes.append(Fix("space-around-quote", at, at))
+            fixes.append(Fix("space-after-agency" if p in agency else "space-around-quote", at, at))
     return Repaired(original=text, text=spaced, _origin=origin, fixes=fixes)
