@@ -73,6 +73,9 @@ def _capitalised_by_position(tok) -> bool:
 
 
 # possessive pronoun -> entity labels of what it can stand for ("his office": a PERSON's)
+PORTFOLIOS = words("portfolios")
+TITLE_WORDS = words("role_titles")
+HONORIFICS = words("honorifics")
 POSSESSIVES = {word: tuple(labels.split()) for word, labels in table("possessives").items()}
 
 
@@ -106,6 +109,41 @@ def _role(doc: Doc, root) -> str:
         words.insert(0, doc[i].lower_)
         i -= 1
     return " ".join(words)
+
+
+def _title_before(span: Span) -> tuple[str | None, str | None]:
+    """(role, affiliation) from the words before a person's name in the source phrase:
+    "U.S. Defense Secretary Mark Esper" gives ("defense secretary", "U.S."), "White House press
+    secretary Stephanie Grisham" ("press secretary", "White House"), "Interior Minister Wolfgang
+    Peschorn" ("interior minister", None). Honorifics ("Mr.") are neither."""
+    people = [e for e in span.ents if e.label_ == "PERSON"]
+    if not people:
+        return None, None
+    name = max(people, key=len)
+    words = [t for t in span.doc[span.start:name.start] if not (t.is_punct or t.dep_ in ("det", "case"))]
+    if not words or any(t.dep_ not in ("compound", "amod", "nmod") for t in words):
+        return None, None
+    affiliation: list = []
+    while words and words[0].ent_type_ in ("GPE", "NORP", "ORG", "PERSON") \
+            and _key(words[0].text) not in PORTFOLIOS | TITLE_WORDS:
+        affiliation.append(words.pop(0))
+    words = [t for t in words if _key(t.text) not in HONORIFICS]
+    affiliation_text = " ".join(t.text for t in affiliation) or None
+    if not words or not (words[-1].pos_ == "NOUN" or _key(words[-1].text) in TITLE_WORDS):
+        return None, affiliation_text
+    return " ".join(_as_role_word(t) for t in words), affiliation_text
+
+
+def _as_role_word(tok) -> str:
+    """A title word as a role: common words in lower case ("Defense Secretary" is "defense
+    secretary"); names and abbreviations as written ("former Pennsylvania Gov.", "DNC chairwoman")."""
+    if tok.text.endswith(".") or (tok.ent_type_ and _key(tok.text) not in PORTFOLIOS | TITLE_WORDS):
+        return tok.text
+    return tok.lower_
+
+
+def _key(word: str) -> str:
+    return word.lower().rstrip(".")
 
 
 def describe(doc: Doc, start: int, end: int) -> SpeakerInfo:
@@ -164,6 +202,9 @@ def describe(doc: Doc, start: int, end: int) -> SpeakerInfo:
             title = next((c for c in root.children if c.dep_ == "appos" and c.pos_ == "NOUN"), None)
             if title is not None and title.lemma_.lower() not in ROLE_STOP:
                 info.role = _role(doc, title)
+            before, affiliation = _title_before(span)
+            info.role = info.role or before
+            info.affiliation = info.affiliation or affiliation
         elif org:
             info.name, info.type = org, "organization"
         elif root.ent_type_ in ("GPE",) or (place and root.ent_type_ in ("GPE", "LOC")):
@@ -174,7 +215,8 @@ def describe(doc: Doc, start: int, end: int) -> SpeakerInfo:
             info.name = span.text.removeprefix("the ").removeprefix("The ")
             # a name the tagger missed, but whose head says what it is: "Port Avalon Workers' Union"
             info.type = "organization" if root.ent_type_ == "ORG" or root.lower_ in GROUP_NOUNS else "unknown"
-    if not info.affiliation and info.type == "person" and (org or place) and info.name != (org or place):
+    if not info.affiliation and info.type == "person" and (org or place) and info.name != (org or place) \
+            and (org or place).lower() not in (info.role or ""):  # "Interior" of "interior minister"
         info.affiliation = org or place
     if info.name and info.affiliation and info.affiliation in info.name:
         info.affiliation = None  # "Iraqi government": the name already says it
