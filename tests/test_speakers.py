@@ -20,3 +20,35 @@ def test_a_title_before_a_name_is_the_role(pipeline, phrase, name, role, affilia
     [att] = record.attributions
     speaker = record.speaker(att.source.speaker)
     assert (speaker.name, speaker.role, speaker.affiliation, speaker.type) == (name, role, affiliation, "person")
+
+
+def speaker_names(pipeline, text):
+    record = pipeline.extract(text)
+    return [(a.source.text, record.speaker(a.source.speaker).name if a.source.speaker else None)
+            for a in record.attributions if a.source]
+
+
+def test_she_is_never_the_man_named_before(pipeline):
+    """The Indiewire case: the actress's "she said" is not her son's."""
+    text = ("Her son Charlie McDowell said the film was finished. \"It was hard,\" she said.")
+    assert speaker_names(pipeline, text)[1] == ("she", None)  # unknown beats a wrong name
+    text = "Mr. Smith said the plan was fine. \"We are ready,\" she said."
+    assert speaker_names(pipeline, text)[1] == ("she", None)
+
+
+def test_she_is_the_woman_named_before(pipeline):
+    text = ("Mary Steenburgen, the actress, spoke about her son Charlie McDowell. "
+            "\"He was always curious,\" she said.")
+    assert speaker_names(pipeline, text)[-1] == ("she", "Mary Steenburgen")
+
+
+def test_a_relative_or_aide_is_not_the_person_named_as_possessor(pipeline):
+    names = speaker_names(pipeline, "Keith Lamont Scott's wife said he had a brain injury.")
+    assert names == [("Keith Lamont Scott's wife", None)]
+    names = speaker_names(pipeline, "Hillary Clinton's campaign manager Robby Mook said the debate went well.")
+    assert names[0][1] == "Robby Mook"
+
+
+def test_a_persons_tweet_speaks_for_them(pipeline):
+    record = pipeline.extract("Donald Trump's tweet said the election was rigged.")
+    assert "Trump" in (record.speaker(record.attributions[0].source.speaker).name or "")

@@ -39,6 +39,7 @@ class SpeakerInfo:
     pronoun: str | None = None
     head_lemma: str = ""
     definite: bool = False
+    gender: str | None = None  # "f" or "m" where the phrase (or a pronoun for it) says so
 
 
 @dataclass
@@ -59,8 +60,15 @@ def _sentence_before_start(doc: Doc, tok) -> int:
     return doc[start - 1].sent.start if start > 0 else start
 
 
-def _entity_text(span: Span, labels: tuple[str, ...]) -> str | None:
-    ents = [e for e in span.ents if e.label_ in labels]
+def _entity_text(span: Span, labels: tuple[str, ...], possessors: bool = True) -> str | None:
+    """The entity of these labels that holds the phrase's head, else the longest; without
+    ``possessors``, a possessor is not who the phrase is ("Scott's niece" is not Scott)."""
+    owner = set() if possessors else {
+        t.i for c in span.root.children if c.dep_ == "poss" for t in c.subtree}
+    ents = [e for e in span.ents if e.label_ in labels and not owner.intersection(range(e.start, e.end))]
+    head = [e for e in ents if e.start <= span.root.i < e.end]
+    if head:
+        return _without_article(head[0].text)
     if not ents:
         return None
     return _without_article(max(ents, key=len).text)
@@ -73,6 +81,8 @@ def _capitalised_by_position(tok) -> bool:
 
 
 # possessive pronoun -> entity labels of what it can stand for ("his office": a PERSON's)
+FEMALE = words("gender_female")
+MALE = words("gender_male")
 PORTFOLIOS = words("portfolios")
 TITLE_WORDS = words("role_titles")
 HONORIFICS = words("honorifics")
@@ -152,11 +162,15 @@ def describe(doc: Doc, start: int, end: int) -> SpeakerInfo:
     root = span.root
     info = SpeakerInfo(head_lemma=root.lemma_.lower())
     info.definite = any(t.lower_ in ("the", "this", "that") for t in root.children if t.dep_ == "det")
+    info.gender = gender_of(span)
     if len(span) == 1 and root.pos_ == "PRON":
         info.pronoun = root.lower_
         return info
     sentence = root.sent.text.lower()
-    person = _entity_text(span, ("PERSON",))
+    # a person's relative, aide or lawyer is not that person; a person's tweet or campaign speaks
+    # for them (the engine's convention, which the store's identities rely on)
+    relation_noun = root.pos_ == "NOUN" and root.lemma_.lower() not in DOCUMENT_NOUNS | GROUP_NOUNS
+    person = _entity_text(span, ("PERSON",), possessors=not relation_noun)
     org = _entity_text(span, ("ORG",))
     place = _entity_text(span, ("GPE", "NORP", "LOC"))
     if not person:  # "the mayor's spokeswoman, Ana Ruiz" where the tagger missed the name
@@ -227,9 +241,28 @@ def describe(doc: Doc, start: int, end: int) -> SpeakerInfo:
     return info
 
 
+def gender_of(span: Span) -> str | None:
+    """ "f" or "m" where a word of the phrase says so ("Mrs.", "spokeswoman", "her son" is "m":
+    the head decides over a possessor), else None."""
+    root = span.root
+    for tok in [root] + [t for t in span if t.i != root.i and t.head.i == root.i and t.dep_ != "poss"]:
+        key = tok.lower_.rstrip(".")
+        if key in FEMALE:
+            return "f"
+        if key in MALE:
+            return "m"
+    return None
+
+
+def _agrees(pronoun: str, cand: SpeakerInfo) -> bool:
+    """A "he" never stands for a woman nor a "she" for a man (where the text says which)."""
+    said = "f" if pronoun in FEMALE else "m" if pronoun in MALE else None
+    return said is None or cand.gender is None or cand.gender == said
+
+
 def _compatible(pronoun: str, cand: SpeakerInfo) -> bool:
     if pronoun in PERSON_PRONOUNS:
-        return cand.type == "person" and cand.head_lemma not in ("people",)
+        return cand.type == "person" and cand.head_lemma not in ("people",) and _agrees(pronoun, cand)
     if pronoun in THING_PRONOUNS:
         return cand.type in ("document", "organization", "country", "unknown")
     if pronoun in PLURAL_PRONOUNS:
@@ -290,6 +323,8 @@ def resolve(doc: Doc, sources: list[tuple[int, int] | None]) -> tuple[list[Clust
                 named = _nearest_person(doc, rng[0])
                 if named is not None:
                     target = _cluster_of(doc, clusters, history, named, only_named=True)
+                    if target is not None and not _agrees(info.pronoun, clusters[target].info):
+                        target = None  # "she said" after a man was named: no one we know
                     if target is not None and clusters[target].info.type in ("unknown", "country"):
                         clusters[target].info.type = "person"  # "he" says so: a mis-tagged surname
         elif info.definite and info.head_lemma in DOCUMENT_NOUNS and (
@@ -307,7 +342,9 @@ def resolve(doc: Doc, sources: list[tuple[int, int] | None]) -> tuple[list[Clust
             target = len(clusters) - 1
         else:
             merged = clusters[target].info
-            for attr in ("name", "role", "affiliation"):
+            # a gender only from the words of a phrase ("the spokeswoman"), never from a pronoun
+            # that was resolved to the speaker: one wrong guess would then block the right ones
+            for attr in ("name", "role", "affiliation") + (() if info.pronoun else ("gender",)):
                 if getattr(merged, attr) is None and getattr(info, attr) is not None:
                     setattr(merged, attr, getattr(info, attr))
             if merged.name:
