@@ -601,3 +601,20 @@ def test_serve_command_serves_the_store_with_a_token(stores):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_the_speakers_list_holds_identities_not_pronouns(tmp_path, pipeline):
+    """Issue 11: one list of people and bodies; a source that only says "she" or "you" is in the
+    attributions but never a speaker of the list."""
+    db = tmp_path / "pronouns.duckdb"
+    build_store(db, pipeline, articles=[
+        ("pron", "Night of the storm", "Coast Herald", "2024-08-01", None,
+         "\"It was terrible,\" she said. \"You cannot stay here,\" you said, and we agreed.\n\n"
+         "Tom Blake, the union leader, said the port would stay shut.")])
+    with TestClient(create_app(str(db), pipeline=pipeline), base_url="http://127.0.0.1") as c:
+        labels = [s["label"] for s in c.get("/api/speakers", params={"limit": 500}).json()["items"]]
+        attributed = {a["source"]["text"].lower() for a in c.get("/api/attributions").json()["items"]
+                      if a.get("source")}
+    assert "Tom Blake" in labels
+    assert "she" in attributed  # the pronoun source is there ...
+    assert not {label.lower() for label in labels} & {"she", "you", "we", "i", "it", "they"}  # ... but no speaker

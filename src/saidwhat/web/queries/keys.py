@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from .connection import StoreReader
-from .sql import KEYS, LABEL, ORDER_ATTR, WHEN, label_of, plain
+from .sql import KEYS, LABEL, ORDER_ATTR, PRONOUN_SQL, WHEN, label_of, plain
 
 
 class KeyedReader(StoreReader):
@@ -95,6 +95,8 @@ class KeyedReader(StoreReader):
                                       {ORDER_ATTR}) AS pos,
                    t.article_id, t.id, {LABEL} AS label, lower({LABEL}) AS label_lc,
                    s.id IS NOT NULL AS has_speaker, coalesce(s.anonymous, false) AS anonymous,
+                   (nullif(trim(s.name), '') IS NOT NULL OR nullif(trim(s.role), '') IS NOT NULL)
+                       AND length({LABEL}) > 1 AND lower({LABEL}) NOT IN {PRONOUN_SQL} AS identified,
                    s.type AS type, s.role AS role, s.affiliation AS affiliation,
                    a.published, a.site, t.kind, t.cue_stance AS stance, {WHEN} AS when_date
             FROM attributions t JOIN articles a ON a.id = t.article_id

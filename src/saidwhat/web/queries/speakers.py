@@ -44,7 +44,9 @@ class SpeakerQueries(KeyedReader):
 
     def speakers(self, q: str | None = None, anonymous: bool | None = None,
                  limit: int = 50, offset: int = 0) -> Page:
-        where, params = ["label IS NOT NULL"], []
+        # one list of people and bodies: resolved identities only (a name, or a role such as "a
+        # senior official"), never a pronoun, an article or a fragment of the source as written
+        where, params = ["label IS NOT NULL", "identified"], []
         if q:
             where.append("contains(label_lc, lower(?))")
             params.append(q)

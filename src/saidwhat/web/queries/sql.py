@@ -12,6 +12,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from saidwhat.lexicon import words
+
 
 # The speaker label: a name, else "role, affiliation", else the source as written. Speakers are
 # per article in the store; across articles the web app groups them by this label (case-blind)
@@ -22,6 +24,8 @@ def label_sql(s: str = "s", t: str = "t") -> str:
 
 
 LABEL = label_sql()
+# Labels that never name anyone ("I", "You", "they"): kept out of the speakers list.
+PRONOUN_SQL = "(" + ", ".join(f"'{w}'" for w in sorted(words("pronouns") | {"a", "an", "the"})) + ")"
 
 
 def label_of(speaker: dict[str, Any], source_text: str | None) -> str | None:
@@ -32,10 +36,6 @@ def label_of(speaker: dict[str, Any], source_text: str | None) -> str | None:
         return clean(speaker.get("name"))
     both = ", ".join(x for x in (clean(speaker.get("role")), clean(speaker.get("affiliation"))) if x)
     return both or clean(source_text) or None
-# When a statement was made: its resolved said_on date when it is a full date, else publication.
-WHEN = "coalesce(try_cast(t.said_on_date AS DATE), a.published)"
-
-
 # When a statement was made: its resolved said_on date when it is a full date, else publication.
 WHEN = "coalesce(try_cast(t.said_on_date AS DATE), a.published)"
 ORDER_ATTR = "length(t.id), t.id"
