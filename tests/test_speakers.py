@@ -52,3 +52,22 @@ def test_a_relative_or_aide_is_not_the_person_named_as_possessor(pipeline):
 def test_a_persons_tweet_speaks_for_them(pipeline):
     record = pipeline.extract("Donald Trump's tweet said the election was rigged.")
     assert "Trump" in (record.speaker(record.attributions[0].source.speaker).name or "")
+
+
+CIRCUMSTANCES = [
+    ("The Pentagon said in a statement on Wednesday that the helicopter crashed.", "in a statement", None),
+    ("The minister said in an interview with CNN that he would resign.", "in an interview with CNN", None),
+    ("Trump wrote on Twitter that the deal was dead.", "on Twitter", None),
+    ("The mayor told reporters on Friday that the road would reopen.", None, "reporters"),
+    ("The senator said to the committee that the budget was sound.", None, "the committee"),
+    ("The mayor said on Friday that the road would reopen.", None, None),
+]
+
+
+@pytest.mark.parametrize("text,medium,addressee", CIRCUMSTANCES)
+def test_the_medium_and_addressee_of_a_statement(pipeline, text, medium, addressee):
+    [att] = pipeline.extract(text).attributions
+    assert (att.medium and att.medium.text, att.addressee and att.addressee.text) == (medium, addressee)
+    for role in (att.medium, att.addressee):
+        if role is not None:
+            assert " ".join(text[s:e] for s, e in role.spans) == role.text

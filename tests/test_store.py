@@ -65,7 +65,7 @@ def test_create_write_and_read_back_every_field(tmp_path):
         assert rows[0][1:] == ("a1", "indirect", TEXT[0:39], [[0, 39]], "s1", "said", [[i, i + 4]],
                                "say", "neutral", record.attributions[0].content.text,
                                [[i + 20, i + 63]], None, None, "2008-12-28", "on Sunday",
-                               [[i + 5, i + 14]], "exact", 0.91)
+                               [[i + 5, i + 14]], "exact", 0.91, None, None, None, None)
         assert rows[1][13] == [[TEXT.index("IRIB"), TEXT.index("IRIB") + 4]] and rows[1][3] is None
         for (s0, e0), text in ((rows[0][4][0], rows[0][3]), (rows[0][11][0], rows[0][10])):
             assert TEXT[s0:e0] == text
@@ -218,3 +218,17 @@ def test_docs_describe_every_column():
         assert section, f"docs/store.md has no section for {table}"
         documented = re.findall(r"^\| `(\w+)` \|", section.group(1), re.M)
         assert documented == [c for c, _, _ in columns], table
+
+
+def test_a_version_1_store_gains_the_medium_and_addressee_columns(tmp_path):
+    db = str(tmp_path / "old.duckdb")
+    open_store(db).close()
+    con = duckdb.connect(db)
+    for column in ("medium_text", "medium_spans", "addressee_text", "addressee_spans"):
+        con.execute(f"ALTER TABLE attributions DROP COLUMN {column}")
+    con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    con.close()
+    with open_store(db) as s:
+        assert s.version() == 2
+        columns = [r[0] for r in s.con.execute("DESCRIBE attributions").fetchall()]
+    assert columns == [c for c, _, _ in store.SCHEMA["attributions"]]

@@ -77,6 +77,8 @@ class Attribution:
     channel: Role | None = None
     said_on: SaidOn | None = None
     confidence: float = 0.0
+    medium: Role | None = None  # "in a statement", "at a press conference", "on Twitter"
+    addressee: Role | None = None  # "reporters" of "told reporters"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -87,6 +89,8 @@ class Attribution:
             "content": self.content.to_dict(),
             "channel": self.channel.to_dict() if self.channel else None,
             "said_on": self.said_on.to_dict() if self.said_on else None,
+            "medium": self.medium.to_dict() if self.medium else None,
+            "addressee": self.addressee.to_dict() if self.addressee else None,
             "confidence": round(self.confidence, 3),
         }
 

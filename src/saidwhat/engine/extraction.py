@@ -130,4 +130,6 @@ def _attribution(row: dict[str, Any], role) -> Attribution:
         said_on = SaidOn(when_role.text, when_role.spans, when["date"], when["certainty"])
     return Attribution(id=row["id"], kind=row["kind"], source=source, cue=cue, content=role(row["content"]),
                        channel=role(row["channel"]) if row["channel"] else None, said_on=said_on,
-                       confidence=row["confidence"])
+                       confidence=row["confidence"],
+                       medium=role(row["medium"]) if row.get("medium") else None,
+                       addressee=role(row["addressee"]) if row.get("addressee") else None)

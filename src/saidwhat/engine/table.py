@@ -30,6 +30,7 @@ def to_rows(doc: Doc, found: list[TokenAttribution]) -> list[dict[str, Any]]:
             "channel": list(att.channel), "cue_head": att.cue_head, "source_head": att.source_head,
             "lemma": "according to" if lemma == "accord" else lemma, "stance": stance_of(lemma, nxt),
             "confidence": float(att.confidence), "speaker": None, "said_on": None,
+            "medium": [], "addressee": [],
         })
     return rows
 

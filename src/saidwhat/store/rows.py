@@ -53,7 +53,9 @@ def rows_for(doc: Any, record: Any) -> dict[str, list[tuple]]:
             ch.text if ch else None, _spans(ch.spans) if ch else None,
             when.date if when else None, when.text if when else None,
             _spans(when.spans) if when else None, when.certainty if when else None,
-            round(float(t.confidence), 6)))
+            round(float(t.confidence), 6),
+            t.medium.text if t.medium else None, _spans(t.medium.spans) if t.medium else None,
+            t.addressee.text if t.addressee else None, _spans(t.addressee.spans) if t.addressee else None))
     speakers = [(aid, s.id, s.name, s.role, s.affiliation, s.type, bool(s.anonymous),
                  _spans(s.mentions)) for s in record.speakers]
     unattributed = [(aid, n, u.text, _spans(u.spans)) for n, u in enumerate(record.unattributed)]

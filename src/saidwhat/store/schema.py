@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_DB = "saidwhat.duckdb"
 SPANS = "INTEGER[][]"
 
@@ -52,6 +52,10 @@ SCHEMA: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("said_on_spans", SPANS, "spans of the time expression"),
         ("said_on_certainty", "VARCHAR", "exact | inferred | unknown"),
         ("confidence", "DOUBLE", "0..1"),
+        ("medium_text", "VARCHAR", "how it was said (in a statement, at a press conference, on Twitter)"),
+        ("medium_spans", SPANS, "spans of the medium"),
+        ("addressee_text", "VARCHAR", "to whom it was said (reporters, the committee)"),
+        ("addressee_spans", SPANS, "spans of the addressee"),
     ),
     "speakers": (
         ("article_id", "VARCHAR NOT NULL", "articles.id"),
@@ -98,7 +102,14 @@ ORDER = {"articles": "id", "attributions": "article_id, id", "speakers": "articl
          "meta": "key"}
 
 # Schema migrations: MIGRATIONS[v] upgrades a store from version v to v + 1, in one transaction.
-MIGRATIONS: dict[int, Callable[[Any], None]] = {}
+def _add_circumstances(con: Any) -> None:
+    """1 -> 2: the medium and addressee of each attribution (empty for what was stored before)."""
+    for column in ("medium_text VARCHAR", "medium_spans INTEGER[][]", "addressee_text VARCHAR",
+                   "addressee_spans INTEGER[][]"):
+        con.execute(f"ALTER TABLE attributions ADD COLUMN {column}")
+
+
+MIGRATIONS: dict[int, Callable[[Any], None]] = {1: _add_circumstances}
 
 
 def column_type(declared: str) -> str:

@@ -47,6 +47,7 @@ class KeyedReader(StoreReader):
             "source": source, "cue": cue,
             "content": self._role(r, "content") or {"spans": [], "text": ""},
             "channel": self._role(r, "channel"), "said_on": said_on,
+            "medium": self._role(r, "medium"), "addressee": self._role(r, "addressee"),
             "confidence": plain(r.get("confidence")),
         }
         if r.get("speaker_id") is not None and "s_type" in r:

@@ -83,7 +83,9 @@
     [['Name', 'name', speaker && speaker.name], ['Role', 'role', speaker && speaker.role],
      ['Affiliation', 'affiliation', speaker && speaker.affiliation], ['Type', 'type', speaker && speaker.type],
      ['Anonymous', 'anonymous', speaker ? (speaker.anonymous ? 'yes' : 'no') : null],
-     ['Channel', 'channel', a.channel && a.channel.text], ['Said on', 'said_on', when],
+     ['Channel', 'channel', a.channel && a.channel.text],
+     ['Medium', 'medium', a.medium && a.medium.text], ['To', 'addressee', a.addressee && a.addressee.text],
+     ['Said on', 'said_on', when],
      ['Cue', 'cue', a.cue ? a.cue.text + ' (' + a.cue.stance + ')' : null],
      ['Kind', 'kind', a.kind + ' · ' + a.id + ' · ' + Number(a.confidence).toFixed(2)]
     ].forEach(function (row) {
