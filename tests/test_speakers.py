@@ -71,3 +71,10 @@ def test_the_medium_and_addressee_of_a_statement(pipeline, text, medium, address
     for role in (att.medium, att.addressee):
         if role is not None:
             assert " ".join(text[s:e] for s, e in role.spans) == role.text
+
+
+def test_the_company_is_the_organisation_named_before(pipeline):
+    names = speaker_names(pipeline, "Apple said on Monday that sales rose. The company said it would hire more staff.")
+    assert names == [("Apple", "Apple"), ("The company", "Apple")]
+    # with no organisation before it, "the company" names no one (not a speaker called "company")
+    assert speaker_names(pipeline, "The company said it would hire more staff.") == [("The company", None)]

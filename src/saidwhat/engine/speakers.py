@@ -184,7 +184,12 @@ def describe(doc: Doc, start: int, end: int) -> SpeakerInfo:
             info.name = info.name or " ".join(t.text for t in span if t.dep_ != "det" and not t.is_punct)
         elif lemma in GROUP_NOUNS and not person:
             info.type = "organization" if root.tag_ == "NN" else "group"
-            info.name = " ".join(t.text for t in span if t.dep_ != "det" and not t.is_punct)
+            named = [t for t in span if t.dep_ != "det" and not t.is_punct]
+            # "the company" names no one (a different company in every article); "the Port
+            # Avalon Workers' Union" or "the Justice Department" does
+            determined = any(c.dep_ == "det" for c in root.children)  # "Police said" keeps its name
+            if not determined or len(named) > 1 or any(t.pos_ == "PROPN" or t.ent_type_ for t in named):
+                info.name = " ".join(t.text for t in named)
         else:
             info.role = _role(doc, root) if lemma not in ROLE_STOP else None
             if not person:
@@ -335,6 +340,10 @@ def resolve(doc: Doc, sources: list[tuple[int, int] | None]) -> tuple[list[Clust
                 if _same(clusters[ci].info, info):
                     target = ci
                     break
+            if target is None and info.definite and not info.name and info.head_lemma in GROUP_NOUNS:
+                # "Apple said … The company said": the last named organisation quoted before it
+                target = next((ci for ci in reversed(history) if clusters[ci].info.type == "organization"
+                               and clusters[ci].info.name), None)
         if target is None:
             if info.pronoun:
                 info.type = "person" if info.pronoun in PERSON_PRONOUNS else "unknown"

@@ -96,7 +96,8 @@ class KeyedReader(StoreReader):
                                       {ORDER_ATTR}) AS pos,
                    t.article_id, t.id, {LABEL} AS label, lower({LABEL}) AS label_lc,
                    s.id IS NOT NULL AS has_speaker, coalesce(s.anonymous, false) AS anonymous,
-                   (nullif(trim(s.name), '') IS NOT NULL OR nullif(trim(s.role), '') IS NOT NULL)
+                   (nullif(trim(s.name), '') IS NOT NULL
+                    OR (coalesce(s.anonymous, false) AND nullif(trim(s.role), '') IS NOT NULL))
                        AND length({LABEL}) > 1 AND lower({LABEL}) NOT IN {PRONOUN_SQL} AS identified,
                    s.type AS type, s.role AS role, s.affiliation AS affiliation,
                    a.published, a.site, t.kind, t.cue_stance AS stance, {WHEN} AS when_date

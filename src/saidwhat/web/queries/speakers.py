@@ -44,8 +44,9 @@ class SpeakerQueries(KeyedReader):
 
     def speakers(self, q: str | None = None, anonymous: bool | None = None,
                  limit: int = 50, offset: int = 0) -> Page:
-        # one list of people and bodies: resolved identities only (a name, or a role such as "a
-        # senior official"), never a pronoun, an article or a fragment of the source as written
+        # one list of people and bodies: resolved identities only (a name, or for an anonymous
+        # source its role: "a senior official"), never a pronoun, an article, a bare common noun
+        # ("the company": a different one in every article) or a fragment of the source
         where, params = ["label IS NOT NULL", "identified"], []
         if q:
             where.append("contains(label_lc, lower(?))")
