@@ -78,3 +78,29 @@ def test_the_company_is_the_organisation_named_before(pipeline):
     assert names == [("Apple", "Apple"), ("The company", "Apple")]
     # with no organisation before it, "the company" names no one (not a speaker called "company")
     assert speaker_names(pipeline, "The company said it would hire more staff.") == [("The company", None)]
+
+
+def test_the_nbc_case_two_juniors_and_the_caller(pipeline):
+    """Issue 11: a prosecutor is not the defendant because both are "Jr."; the caller's threat is
+    not the staff member's who reported it; "Kennedy" is James P. Kennedy Jr."""
+    text = ("Patrick W. Carlineo Jr., 55, pleaded guilty on Monday to threatening to kill a congresswoman. "
+            "The staff member recalled that he said, \"I'll put a bullet in her skull.\"\n\n"
+            "James P. Kennedy Jr., the U.S. Attorney for the Western District of New York, said the case "
+            "highlights the limits of free speech. \"Threats are not protected,\" Kennedy said in a statement.")
+    record = pipeline.extract(text)
+    by_cue = {a.cue.text: record.speaker(a.source.speaker) for a in record.attributions if a.source and a.cue}
+    assert by_cue["recalled"].role == "staff member"
+    threat = next(a for a in record.attributions if "bullet" in a.content.text and a.cue.text == "said")
+    assert record.speaker(threat.source.speaker).role != "staff member"
+    kennedy = [record.speaker(a.source.speaker).name for a in record.attributions
+               if a.source and "Kennedy" in a.source.text]
+    assert kennedy == ["James P. Kennedy Jr.", "James P. Kennedy Jr."]
+
+
+def test_the_ap_case_the_headline_surname_takes_the_full_name(pipeline):
+    text = ("Esper accuses China of intimidating smaller nations\n\n"
+            "HANOI, Vietnam (AP) — U.S. Defense Secretary Mark Esper on Wednesday accused China of "
+            "intimidation. \"We will not accept it,\" Esper said.")
+    record = pipeline.extract(text)
+    names = {record.speaker(a.source.speaker).name for a in record.attributions if a.source}
+    assert names == {"Mark Esper"}

@@ -123,7 +123,7 @@ class Speakers:
     def __call__(self, doc: Doc) -> Doc:
         rows = dv.rows(doc)
         ranges = [(min(a["source"]), max(a["source"]) + 1) if a["source"] else None for a in rows]
-        clusters, assignment = resolve(doc, ranges)
+        clusters, assignment = resolve(doc, ranges, [set(a["content"]) for a in rows])
         speakers = []
         for ci, cl in enumerate(clusters):
             info = cl.info

@@ -62,9 +62,10 @@ def _sentence_before_start(doc: Doc, tok) -> int:
 
 def _entity_text(span: Span, labels: tuple[str, ...], possessors: bool = True) -> str | None:
     """The entity of these labels that holds the phrase's head, else the longest; without
-    ``possessors``, a possessor is not who the phrase is ("Scott's niece" is not Scott)."""
-    owner = set() if possessors else {
-        t.i for c in span.root.children if c.dep_ == "poss" for t in c.subtree}
+    ``possessors``, a possessor or a prepositional object is not who the phrase is ("Scott's
+    niece" is not Scott, "a spokeswoman for Hillary Clinton" not Clinton)."""
+    owner = set() if possessors else {  # "Scott's niece", "a spokeswoman for Hillary Clinton"
+        t.i for c in span.root.children if c.dep_ in ("poss", "prep") for t in c.subtree}
     ents = [e for e in span.ents if e.label_ in labels and not owner.intersection(range(e.start, e.end))]
     head = [e for e in ents if e.start <= span.root.i < e.end]
     if head:
@@ -86,6 +87,7 @@ MALE = words("gender_male")
 PORTFOLIOS = words("portfolios")
 TITLE_WORDS = words("role_titles")
 HONORIFICS = words("honorifics")
+SUFFIXES = words("name_suffixes")
 POSSESSIVES = {word: tuple(labels.split()) for word, labels in table("possessives").items()}
 
 
@@ -247,10 +249,19 @@ def describe(doc: Doc, start: int, end: int) -> SpeakerInfo:
 
 
 def gender_of(span: Span) -> str | None:
-    """ "f" or "m" where a word of the phrase says so ("Mrs.", "spokeswoman", "her son" is "m":
-    the head decides over a possessor), else None."""
+    """ "f" or "m" where a word of the phrase says so ("Mrs.", "spokeswoman", "Steenburgen's son,
+    filmmaker Charlie McDowell" is "m"), the head first; words inside a possessor, a
+    prepositional phrase or a clause describe someone else ("the lawyer for the woman")."""
     root = span.root
-    for tok in [root] + [t for t in span if t.i != root.i and t.head.i == root.i and t.dep_ != "poss"]:
+
+    def own(tok) -> bool:
+        while tok.i != root.i and span.start <= tok.i < span.end:
+            if tok.dep_ in ("poss", "prep", "pobj", "relcl", "acl"):
+                return False
+            tok = tok.head
+        return True
+
+    for tok in [root] + [t for t in span if t.i != root.i and own(t)]:
         key = tok.lower_.rstrip(".")
         if key in FEMALE:
             return "f"
@@ -275,6 +286,16 @@ def _compatible(pronoun: str, cand: SpeakerInfo) -> bool:
     return False
 
 
+def _name_words(name: str) -> list[str]:
+    """A name's words without a suffix ("Jr.", "III") or an honorific ("Mr."): the last is the surname."""
+    words = [w for w in name.replace(",", " ").split()]
+    while words and words[-1].lower().rstrip(".") in SUFFIXES:
+        words.pop()
+    while words and words[0].lower().rstrip(".") in HONORIFICS:
+        words.pop(0)
+    return words
+
+
 def _same(a: SpeakerInfo, b: SpeakerInfo) -> bool:
     """Whether a later definite/name mention ``b`` refers back to the earlier speaker ``a``."""
     if b.definite and b.head_lemma and b.head_lemma == a.head_lemma:
@@ -282,8 +303,12 @@ def _same(a: SpeakerInfo, b: SpeakerInfo) -> bool:
         if not b.name or (b.type == a.type and b.type in ("document", "organization", "group")):
             return True
     if a.name and b.name:
-        la, lb = a.name.split(), b.name.split()
-        # "Blake" after "Tom Blake", even where the tagger did not see a person in "Blake"
+        la, lb = _name_words(a.name), _name_words(b.name)
+        # "Blake" after "Tom Blake", even where the tagger did not see a person in "Blake"; two
+        # different first names are two people ("James P. Kennedy Jr." is not "Patrick W. Carlineo
+        # Jr.", "Jeh Johnson" not "Gary Johnson")
+        if not la or not lb or (len(la) > 1 and len(lb) > 1 and la[0] != lb[0]):
+            return a.name == b.name
         return a.name == b.name or (la[-1] == lb[-1] and a.type == "person" and (
             b.type == "person" or (b.type == "unknown" and len(lb) == 1)))
     if b.definite and b.head_lemma in GROUP_NOUNS and a.type in ("organization", "group") and b.head_lemma == "group":
@@ -291,10 +316,14 @@ def _same(a: SpeakerInfo, b: SpeakerInfo) -> bool:
     return False
 
 
-def resolve(doc: Doc, sources: list[tuple[int, int] | None]) -> tuple[list[Cluster], list[int | None]]:
+def resolve(doc: Doc, sources: list[tuple[int, int] | None],
+            contents: list[set[int]] | None = None) -> tuple[list[Cluster], list[int | None]]:
     """Cluster the source phrases (token ranges, in text order) into speakers.
 
-    Returns the clusters and, per source, the index of its cluster (None for no source).
+    ``contents`` (token indices per attribution) keep a pronoun inside what someone else said
+    from standing for that someone ("The staff member recalled that he said …": he is not the
+    staff member). Returns the clusters and, per source, the index of its cluster (None for no
+    source).
     """
     clusters: list[Cluster] = []
     assignment: list[int | None] = []
@@ -314,8 +343,10 @@ def resolve(doc: Doc, sources: list[tuple[int, int] | None]) -> tuple[list[Clust
             # "Sanders, who claims …": the noun the relative clause hangs on is the speaker
             target = _cluster_of(doc, clusters, history, antecedent)
         elif info.pronoun:
+            reporting = {assignment[k] for k, content in enumerate((contents or [])[:len(assignment)])
+                         if rng[0] in content and assignment[k] is not None}
             for ci in reversed(history):
-                if _compatible(info.pronoun, clusters[ci].info):
+                if ci not in reporting and _compatible(info.pronoun, clusters[ci].info):
                     target = ci
                     break
             if target is None and info.pronoun in ("they", "them"):
@@ -356,6 +387,8 @@ def resolve(doc: Doc, sources: list[tuple[int, int] | None]) -> tuple[list[Clust
             for attr in ("name", "role", "affiliation") + (() if info.pronoun else ("gender",)):
                 if getattr(merged, attr) is None and getattr(info, attr) is not None:
                     setattr(merged, attr, getattr(info, attr))
+            if merged.name and info.name and len(_name_words(info.name)) > len(_name_words(merged.name)):
+                merged.name = info.name  # "Esper" in the headline, "Mark Esper" in the lede
             if merged.name:
                 merged.anonymous = False
         clusters[target].mentions.append(rng)
