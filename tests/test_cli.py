@@ -236,3 +236,39 @@ def test_a_missing_extra_is_one_line_naming_it_and_exit_3(capsys, monkeypatch):
 def test_python_dash_m_saidwhat_is_the_command():
     proc = subprocess.run([sys.executable, "-m", "saidwhat", "--version"], capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout.startswith("saidwhat ")
+
+
+# --- the first hour (issue 13): metadata for plain text, piped stdin, spreadsheets
+
+
+def test_plain_text_gets_title_url_and_date_from_the_command_line(capsys, monkeypatch):
+    code, out, err = run(["extract", "--format", "json", "--published", "2024-05-08", "--title", "Road",
+                          "--url", "https://x.example/road"], capsys,
+                         stdin="The mayor said on Monday that the road would reopen.", monkeypatch=monkeypatch)
+    [rec] = json.loads(out)
+    assert code == 0, err
+    assert (rec["article"]["title"], rec["article"]["url"], rec["article"]["published"]) == \
+        ("Road", "https://x.example/road", "2024-05-08")
+    assert rec["attributions"][0]["said_on"]["date"] == "2024-05-06"  # Monday before publication
+
+
+def test_a_date_that_is_not_a_date_is_refused(capsys):
+    code, _, err = run(["extract", str(EXAMPLE), "--published", "yesterday"], capsys)
+    assert code == 2 and "E015" in err and len(err.strip().splitlines()) == 1
+    import saidwhat
+    with pytest.raises(saidwhat.SaidwhatError, match="E015"):
+        saidwhat.extract("The mayor said the road would reopen.", published="yesterday")
+    with pytest.raises(saidwhat.SaidwhatError, match="E015"):
+        saidwhat.extract("The mayor said the road would reopen.", published=20240508)
+
+
+def test_csv_for_a_spreadsheet_has_the_article_columns_true_false_and_a_bom(capsys, tmp_path):
+    out_file = tmp_path / "quotes.csv"
+    code, _, err = run(["extract", str(EXAMPLE), "--format", "csv", "--bom", "-o", str(out_file)], capsys)
+    assert code == 0, err
+    raw = out_file.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    import csv
+    import io
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert {"url", "title", "published"} <= set(rows[0]) and {r["anonymous"] for r in rows} <= {"true", "false", ""}

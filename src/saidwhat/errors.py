@@ -32,6 +32,8 @@ MESSAGES = {
     "E012": (EXIT_USAGE, "the page has no article text ({detail})"),
     "E013": (EXIT_USAGE, "reading {detail} needs the html extra: pip install 'saidwhat[html]'"),
     "E014": (EXIT_INPUT, "{detail}"),  # an optional extra is not installed (see missing_extra)
+    "E015": (EXIT_USAGE, "not a date: {detail} (give the publication date as YYYY-MM-DD)"),
+    "E016": (EXIT_USAGE, "nothing to read: {detail}"),
     # E1xx: the store, ingest and export (readers.py, store.py, ingest.py, export.py).
     "E101": (EXIT_USAGE, "not a DuckDB database: {detail} (left untouched; pass another --db)"),
     "E102": (EXIT_USAGE, "cannot open the store {detail}"),

@@ -4,24 +4,32 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from saidwhat.cli.console import error, note
 from saidwhat.cli.formats import FORMATS, write
 from saidwhat.cli.options import add_format, add_output, command
-from saidwhat.errors import EXIT_INPUT, EXIT_OK, EXIT_PARTIAL
+from saidwhat.errors import EXIT_INPUT, EXIT_OK, EXIT_PARTIAL, SaidwhatError
+from saidwhat.record import Article
+from saidwhat.text.dates import checked_published
 from saidwhat.text.validate import DEFAULT_MAX_CHARS
 
 
 def register(sub: Any) -> None:
     ex = command(sub, "extract", cmd_extract,
                  "extract attributions from text, JSONL, HTML or WARC files (or - for stdin)")
-    ex.add_argument("paths", nargs="+", help="files, folders or globs; - reads stdin")
+    ex.add_argument("paths", nargs="*", help="files, folders or globs; - (or nothing, with a pipe) reads stdin")
     add_format(ex, FORMATS, "table", "table (for a person), json, jsonl (the record), spans "
                                      "(evaluation), csv (a row per attribution)")
     add_output(ex)
     ex.add_argument("--max-chars", type=int, default=DEFAULT_MAX_CHARS, help="refuse longer documents")
+    ex.add_argument("--title", help="the headline, for inputs that do not carry one (plain text)")
+    ex.add_argument("--url", help="the address, for inputs that do not carry one")
+    ex.add_argument("--published", metavar="YYYY-MM-DD",
+                    help="the publication date, which 'said on Sunday' resolves against, for inputs without one")
+    ex.add_argument("--bom", action="store_true", help="with --format csv: a UTF-8 byte order mark, for spreadsheets")
 
     ev = command(sub, "eval", cmd_eval, "score the tool's own predictions against a gold JSONL file")
     ev.add_argument("--gold", required=True)
@@ -38,16 +46,36 @@ def register(sub: Any) -> None:
     tr.add_argument("--cache", help="directory to keep parsed articles in between runs")
 
 
+def _paths(args: argparse.Namespace) -> list[str]:
+    """The inputs; none given reads a pipe (as ripgrep and httpie do), never a terminal."""
+    if args.paths:
+        return list(args.paths)
+    if sys.stdin is None or sys.stdin.isatty():
+        raise SaidwhatError("E016", "give one or more files, folders or globs, or - for stdin")
+    return ["-"]
+
+
+def _with_defaults(items, args: argparse.Namespace):
+    """Each article with the title, URL and date given on the command line where it has none."""
+    for item in items:
+        if isinstance(item, Article):
+            item = replace(item, title=item.title or args.title, url=item.url or args.url,
+                           published=item.published or args.published)
+        yield item
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     from saidwhat.engine.extraction import Failure, Pipeline
     from saidwhat.readers.inputs import read_inputs
 
+    checked_published(args.published)
+    paths = _paths(args)
     pipeline = Pipeline(max_chars=args.max_chars)
     failures = successes = 0
 
     def records():
         nonlocal failures, successes
-        for item in pipeline.pipe(read_inputs(args.paths, args.max_chars)):
+        for item in pipeline.pipe(_with_defaults(read_inputs(paths, args.max_chars), args)):
             if isinstance(item, Failure):
                 failures += 1
                 error(f"{item.reason} [{item.article_id}]")
@@ -55,7 +83,11 @@ def cmd_extract(args: argparse.Namespace) -> int:
             successes += 1
             yield item
 
-    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
+    encoding = "utf-8-sig" if args.bom and args.format == "csv" else "utf-8"
+    out = open(args.output, "w", encoding=encoding, newline="" if args.format == "csv" else None) \
+        if args.output else sys.stdout
+    if args.bom and args.format == "csv" and not args.output:
+        out.write("\ufeff")
     try:
         write(records(), args.format, out)
     finally:
@@ -69,7 +101,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from saidwhat.engine.extraction import Pipeline
     from saidwhat.learn.scoring import format_table, read_jsonl, score
-    from saidwhat.record import Article, Record
+    from saidwhat.record import Record
 
     gold = read_jsonl(args.gold)
     preds = []

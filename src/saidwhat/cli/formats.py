@@ -14,7 +14,7 @@ PRONOUNS = {"he", "she", "it", "they", "we", "i"}
 FORMATS = ("table", "json", "jsonl", "spans", "csv")
 
 # One row per attribution; spans are JSON lists of [start, end] into the article text.
-CSV_COLUMNS = ("article_id", "attribution_id", "kind", "speaker_name", "speaker_role", "speaker_affiliation",
+CSV_COLUMNS = ("article_id", "url", "title", "published", "attribution_id", "kind", "speaker_name", "speaker_role", "speaker_affiliation",
                "speaker_type", "anonymous", "source", "channel", "medium", "addressee", "cue", "cue_lemma",
                "stance", "content", "said_on", "said_on_text", "said_on_certainty", "confidence", "source_spans", "cue_spans", "content_spans")
 
@@ -24,10 +24,11 @@ def csv_rows(record: Record):
     for att in record.attributions:
         sp = record.speaker(att.source.speaker) if att.source is not None else None
         yield {
-            "article_id": record.article.id, "attribution_id": att.id, "kind": att.kind,
+            "article_id": record.article.id, "url": record.article.url, "title": record.article.title,
+            "published": record.article.published, "attribution_id": att.id, "kind": att.kind,
             "speaker_name": sp.name if sp else None, "speaker_role": sp.role if sp else None,
             "speaker_affiliation": sp.affiliation if sp else None, "speaker_type": sp.type if sp else None,
-            "anonymous": sp.anonymous if sp else None,
+            "anonymous": ("true" if sp.anonymous else "false") if sp else None,  # as spreadsheets read it
             "source": att.source.text if att.source else None,
             "channel": att.channel.text if att.channel else None,
             "medium": att.medium.text if att.medium else None,

@@ -21,6 +21,7 @@ from saidwhat.engine.loading import load
 from saidwhat.errors import SaidwhatError
 from saidwhat.record import (Article, Attribution, Cue, Failure, Relation, Record, Role, SaidOn, Source,
                              Speaker, article_id)
+from saidwhat.text.dates import checked_published
 from saidwhat.text.repair import Repaired, repair
 from saidwhat.text.validate import DEFAULT_MAX_CHARS, check_text
 
@@ -44,9 +45,10 @@ class Pipeline:
 
     def extract(self, text: str, *, title: str | None = None, url: str | None = None,
                 published: str | None = None, id: str | None = None) -> Record:
-        """One article's record; raises :class:`SaidwhatError` for unusable input."""
+        """One article's record; raises :class:`SaidwhatError` for unusable input or a
+        ``published`` that is not a date (E015)."""
         article = Article(id=id or article_id(text, url), text=text, title=title, url=url,
-                          published=published)
+                          published=checked_published(published))
         result = next(self.pipe([article], raise_errors=True))
         assert isinstance(result, Record)
         return result

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from saidwhat.errors import SaidwhatError
 from saidwhat.lexicon import entries, table
 
 WEEKDAYS = list(entries("weekdays"))  # Monday first: the index is the weekday number
@@ -21,7 +22,8 @@ MONTH_WORDS = {name: int(number) for name, number in table("months").items()}
 
 
 def parse_published(value: str | None) -> dt.date | None:
-    if not value:
+    """The date of a publication stamp ("2008-12-29", "2008-12-29T10:00:00Z"), else None."""
+    if not value or not isinstance(value, str):
         return None
     m = _ISO.search(value)
     if not m:
@@ -101,3 +103,15 @@ def _time_words() -> re.Pattern[str]:
 
 
 TIME_WORDS = _time_words()
+
+
+def checked_published(value: object) -> str | None:
+    """``value`` if it is a publication date (or None); a clear error (E015) if it is not.
+
+    For dates a person typed (``saidwhat.extract(published=…)``, ``extract --published``): a
+    date that cannot anchor "said on Sunday" is refused rather than silently ignored."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or parse_published(value) is None:
+        raise SaidwhatError("E015", repr(value))
+    return value
