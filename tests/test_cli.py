@@ -272,3 +272,12 @@ def test_csv_for_a_spreadsheet_has_the_article_columns_true_false_and_a_bom(caps
     import io
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert {"url", "title", "published"} <= set(rows[0]) and {r["anonymous"] for r in rows} <= {"true", "false", ""}
+
+
+def test_a_file_that_is_not_jsonl_is_one_error_line_not_one_per_line(capsys, tmp_path):
+    (tmp_path / "pretty.json").write_text(json.dumps([{"id": "a", "text": "The mayor said so."}] * 20, indent=2))
+    (tmp_path / "good.txt").write_text("The mayor said the road would reopen.")
+    code, out, err = run(["extract", str(tmp_path), "--format", "jsonl"], capsys)
+    lines = err.strip().splitlines()
+    assert code == 1 and len(out.splitlines()) == 1
+    assert len(lines) == 1 and "pretty.json" in lines[0] and "more lines" in lines[0] and "--help" in lines[0]

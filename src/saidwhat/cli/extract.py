@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -19,7 +20,10 @@ from saidwhat.text.validate import DEFAULT_MAX_CHARS
 
 def register(sub: Any) -> None:
     ex = command(sub, "extract", cmd_extract,
-                 "extract attributions from text, JSONL, HTML or WARC files (or - for stdin)")
+                 "extract attributions from text, JSONL, HTML or WARC files (or - for stdin)",
+                 "Extract attributions. Inputs: plain text; .jsonl/.json files with one article object a "
+                 "line ({\"text\": …, optional \"id\", \"title\", \"url\", \"published\"}); with the "
+                 "html extra, HTML pages, WARC archives, .gz files, folders and globs.")
     ex.add_argument("paths", nargs="*", help="files, folders or globs; - (or nothing, with a pipe) reads stdin")
     add_format(ex, FORMATS, "table", "table (for a person), json, jsonl (the record), spans "
                                      "(evaluation), csv (a row per attribution)")
@@ -44,6 +48,36 @@ def register(sub: Any) -> None:
     tr.add_argument("--gold", required=True, help="training articles with attributions (e.g. PolNeAR train)")
     add_output(tr, "WEIGHTS", help="weights file to write (default: the packaged weights)")
     tr.add_argument("--cache", help="directory to keep parsed articles in between runs")
+
+
+class FailureReport:
+    """One error line per bad input, not per line: the failed lines of one file in a row (a
+    pretty-printed .json read as JSON lines fails on every line) are counted in one line."""
+
+    def __init__(self) -> None:
+        self.first = None
+        self.more = 0
+
+    @staticmethod
+    def _file(failure) -> str:
+        return re.sub(r":(?:line=)?\d+$", "", failure.article_id)  # "x.jsonl:line=7", "<stdin>:7"
+
+    def add(self, failure) -> None:
+        if self.first is not None and failure.code == self.first.code and self._file(failure) == self._file(self.first):
+            self.more += 1
+            return
+        self.flush()
+        self.first = failure
+
+    def flush(self) -> None:
+        if self.first is None:
+            return
+        tail = ""
+        if self.more:
+            tail = (f" (and {self.more:,} more lines of {self._file(self.first)} like it: JSONL needs one "
+                    f"article object per line; see `saidwhat extract --help`)")
+        error(f"{self.first.reason} [{self.first.article_id}]{tail}")
+        self.first, self.more = None, 0
 
 
 def _paths(args: argparse.Namespace) -> list[str]:
@@ -73,15 +107,19 @@ def cmd_extract(args: argparse.Namespace) -> int:
     pipeline = Pipeline(max_chars=args.max_chars)
     failures = successes = 0
 
+    report = FailureReport()
+
     def records():
         nonlocal failures, successes
         for item in pipeline.pipe(_with_defaults(read_inputs(paths, args.max_chars), args)):
             if isinstance(item, Failure):
                 failures += 1
-                error(f"{item.reason} [{item.article_id}]")
+                report.add(item)
                 continue
+            report.flush()
             successes += 1
             yield item
+        report.flush()
 
     encoding = "utf-8-sig" if args.bom and args.format == "csv" else "utf-8"
     out = open(args.output, "w", encoding=encoding, newline="" if args.format == "csv" else None) \

@@ -61,7 +61,7 @@ def _from_readers(p: str, max_chars: int) -> Iterator[Article | Failure]:
         if item.unit.kind == "container" or tag in ROUTINE:
             continue
         code = "E012" if item.reason == "empty:no main text" else CODES.get(tag, "E011")
-        yield Failure(item.unit.id, code, f"{code}: {item.reason} (see the reasons in docs/store.md)")
+        yield Failure(item.unit.id, code, f"{code}: {item.reason}")
 
 
 def _jsonl(data: str, where: str) -> Iterator[Article | Failure]:
