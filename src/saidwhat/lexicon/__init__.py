@@ -43,6 +43,21 @@ def table(name: str) -> dict[str, str]:
     return out
 
 
+def _fold(phrase: str) -> str:
+    return " ".join(phrase.lower().replace("’", "'").split())
+
+
+@cache
+def _folded(name: str) -> frozenset[str]:
+    return frozenset(_fold(entry) for entry in entries(name))
+
+
+def knows(name: str, phrase: str) -> bool:
+    """Whether ``phrase`` is an entry of ``data/NAME.txt``, case-blind and with spaces and
+    apostrophes as they come ("CNN  Business", "Editor’s note")."""
+    return _fold(phrase) in _folded(name)
+
+
 def available() -> list[str]:
     """The names of every list shipped (for tests and the docs)."""
     return sorted(p.stem for p in DATA.iterdir() if p.suffix in (".txt", ".tsv"))

@@ -20,9 +20,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
-from saidwhat.lexicon import words
+from saidwhat.lexicon import knows
 
 _DASH = r"[ \t]*(?:—|–|--|-)[ \t]*"
 _CAPS_WORD = r"[A-Z][A-Z.'’-]+"
@@ -46,20 +45,6 @@ class Mark:
     kind: str
 
 
-def _key(phrase: str) -> str:
-    return " ".join(phrase.lower().replace("’", "'").split())
-
-
-@cache
-def _keys(name: str) -> frozenset[str]:
-    return frozenset(_key(w) for w in words(name))
-
-
-def _known(phrase: str, name: str) -> bool:
-    """Whether ``phrase`` is in the lexicon list ``name``, case-blind."""
-    return _key(phrase) in _keys(name)
-
-
 def paragraph_starts(text: str) -> list[int]:
     """Offsets where a paragraph (the text, or a line) begins."""
     return [0] + [m.end() for m in re.finditer(r"\n", text) if m.end() < len(text)]
@@ -71,13 +56,13 @@ def mark_at(text: str, start: int) -> Mark | None:
     if m and sum(c.isalpha() for c in m.group(0).split(",")[0]) >= 3:
         return Mark(start, m.end(), "dateline")
     m = _AGENCY_LEAD.match(text, start)
-    if m and _known(m.group(1), "news_agencies"):
+    if m and knows("news_agencies", m.group(1)):
         return Mark(start, m.end(), "dateline")
     m = _LABEL.match(text, start)
-    if m and _known(m.group(1), "credit_labels"):
+    if m and knows("credit_labels", m.group(1)):
         return Mark(start, m.end(), "credit")
     m = _SALUTATION.match(text, start)
-    if m and _known(m.group(1), "salutations"):
+    if m and knows("salutations", m.group(1)):
         return Mark(start, m.end(), "salutation")
     return None
 

@@ -12,11 +12,10 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
-from functools import cache
 
 import ftfy
 
-from saidwhat.lexicon import words
+from saidwhat.lexicon import knows
 
 QUOTE_CHARS = "\"“”„‟«»"
 # A quote mark with no space on either side ("a”real", "victory”to", ",”an"): whether it opens or
@@ -68,14 +67,9 @@ def _glued_agency_points(text: str) -> list[int]:
     points = []
     for m in _GLUED_BRACKET.finditer(text):
         opening = text.rfind("(", max(0, m.start() - 40), m.start())
-        if opening >= 0 and " ".join(text[opening + 1:m.start()].lower().split()) in _agencies():
+        if opening >= 0 and knows("news_agencies", text[opening + 1:m.start()]):
             points.append(m.end())
     return points
-
-
-@cache
-def _agencies() -> frozenset[str]:
-    return frozenset(" ".join(w.lower().split()) for w in words("news_agencies"))
 
 
 def _glued_points(text: str) -> list[int]:
