@@ -3,7 +3,9 @@
     python eval/gate.py --shared ../shared          # exit 0 if every floor holds, 1 if not
     python eval/gate.py --shared ../shared --write  # also rewrite eval/last-run.json
 
-Floors live in ``eval/floors.json`` and may only go up. Where the shared data is absent the gate
+Both engines are scored (``--engine`` picks one): ``score.py``'s document metrics on dev, the
+published per-paragraph exact protocol of ``shared/eval/cofenet`` on dev, and the seed article.
+Floors live in ``eval/floors.json``, per engine, and may only go up. Where the shared data is absent the gate
 says so and exits 0 (a user's fresh clone has no ``../shared``).
 """
 from __future__ import annotations
@@ -11,7 +13,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from saidwhat.engine.extraction import Pipeline
@@ -60,55 +64,86 @@ def seed_checks(record: Record, gold: dict) -> list[str]:
     return problems
 
 
+def cofenet(shared: Path, gold_path: Path, preds: list[dict]) -> dict[str, float] | None:
+    """Exact per-role F1 (x100) under the published protocol (``shared/eval/cofenet``), or None
+    where that scorer is absent. It runs as its own process: it is shared data, not our code."""
+    script = shared / "eval" / "cofenet" / "cofenet_protocol.py"
+    instances = shared / "eval" / "cofenet" / "valid.txt"
+    if not script.exists() or not instances.exists():
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        pred_file, out_file = Path(tmp) / "pred.jsonl", Path(tmp) / "result.json"
+        pred_file.write_text("".join(json.dumps(p) + "\n" for p in preds), encoding="utf-8")
+        subprocess.run([sys.executable, str(script), "--gold-docs", str(gold_path), "--instances",
+                        str(instances), "--pred", str(pred_file), "--json-out", str(out_file)],
+                       check=True, stdout=subprocess.DEVNULL)
+        result = json.loads(out_file.read_text())["all"]
+    return {f"{role}_exact_f1": round(100 * result[role]["exact_match"]["f1"], 2)
+            for role in ("source", "cue", "content")}
+
+
+def check(name: str, values: dict[str, float], floors: dict[str, float], failures: list[str]) -> None:
+    for key, floor in floors.items():
+        value = values[key]
+        status = "ok" if value >= floor else "FAIL"
+        print(f"  {status:4} {name} {key} = {value:.4f} (floor {floor})")
+        if value < floor:
+            failures.append(f"{name} {key} {value:.4f} < {floor}")
+
+
+def gate_engine(engine: str, floors: dict, shared: Path, args, failures: list[str]) -> dict:
+    """Score one engine on dev (both protocols) and the seed article; returns the figures."""
+    dev_path = shared / "eval" / "polnear" / "dev.jsonl"
+    seed_path = shared / "eval" / "seed" / "mko-camp-ashraf.jsonl"
+    pipeline = Pipeline(weights=args.weights, engine=engine)
+    gold = read_jsonl(str(dev_path))
+    preds, _ = predict(pipeline, gold)
+    dev = score(gold, preds, by="publisher")
+    print(f"PolNeAR dev, engine {engine}")
+    print(format_table(dev, "publisher"))
+    check(f"{engine} dev", dev["metrics"], floors.get("polnear_dev", {}), failures)
+    out = {"polnear_dev": {k: round(v, 4) for k, v in dev["metrics"].items()},
+           "by_publisher": {p: {k: round(m[k], 4) for k in ("attribution_f1", "full_f1")}
+                            for p, m in dev.get("by", {}).items()}}
+    protocol = cofenet(shared, dev_path, preds)
+    if protocol is None:
+        print("  CofeNet protocol skipped: shared/eval/cofenet not found")
+    else:
+        print(f"  CofeNet protocol (exact F1, dev): {protocol}")
+        check(f"{engine} cofenet", protocol, floors.get("cofenet_dev", {}), failures)
+        out["cofenet_dev"] = protocol
+    if seed_path.exists():
+        seed_gold = read_jsonl(str(seed_path))
+        seed_preds, seed_records = predict(pipeline, seed_gold)
+        seed_result = score(seed_gold, seed_preds)
+        check(f"{engine} seed", seed_result["metrics"], floors.get("seed", {}), failures)
+        for problem in seed_checks(seed_records[0], seed_gold[0]):
+            print(f"  FAIL {engine} seed: {problem}")
+            failures.append(f"{engine} seed: {problem}")
+        out["seed"] = {k: round(v, 4) for k, v in seed_result["metrics"].items()}
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", default=os.environ.get("SAIDWHAT_SHARED", "../shared"))
     ap.add_argument("--floors", default=str(HERE / "floors.json"))
     ap.add_argument("--write", action="store_true", help="write eval/last-run.json")
-    ap.add_argument("--weights", help="score these weights instead of the packaged ones")
+    ap.add_argument("--weights", help="score these linear weights instead of the packaged ones")
+    ap.add_argument("--engine", action="append", choices=("learned", "fast"),
+                    help="score only this engine (repeatable; default both)")
     args = ap.parse_args()
     shared = Path(args.shared)
     dev_path = shared / "eval" / "polnear" / "dev.jsonl"
-    seed_path = shared / "eval" / "seed" / "mko-camp-ashraf.jsonl"
     if not dev_path.exists():
         print(f"gate skipped: {dev_path} not found (set --shared or SAIDWHAT_SHARED)")
         return 0
     floors = json.loads(Path(args.floors).read_text())
-    pipeline = Pipeline(weights=args.weights)
     failures: list[str] = []
-
-    gold = read_jsonl(str(dev_path))
-    preds, _ = predict(pipeline, gold)
-    dev = score(gold, preds, by="publisher")
-    print("PolNeAR dev")
-    print(format_table(dev, "publisher"))
-    for key, floor in floors["polnear_dev"].items():
-        value = dev["metrics"][key]
-        status = "ok" if value >= floor else "FAIL"
-        print(f"  {status:4} {key} = {value:.4f} (floor {floor})")
-        if value < floor:
-            failures.append(f"dev {key} {value:.4f} < {floor}")
-
-    seed_result = None
-    if seed_path.exists():
-        seed_gold = read_jsonl(str(seed_path))
-        seed_preds, seed_records = predict(pipeline, seed_gold)
-        seed_result = score(seed_gold, seed_preds)
-        for key, floor in floors["seed"].items():
-            value = seed_result["metrics"][key]
-            print(f"  {'ok' if value >= floor else 'FAIL':4} seed {key} = {value:.4f} (floor {floor})")
-            if value < floor:
-                failures.append(f"seed {key} {value:.4f} < {floor}")
-        for problem in seed_checks(seed_records[0], seed_gold[0]):
-            print(f"  FAIL seed: {problem}")
-            failures.append(problem)
-
+    results = {engine: gate_engine(engine, floors[engine], shared, args, failures)
+               for engine in (args.engine or ("learned", "fast"))}
     if args.write:
-        out = {"polnear_dev": {k: round(v, 4) for k, v in dev["metrics"].items()},
-               "by_publisher": {p: {k: round(m[k], 4) for k in ("attribution_f1", "full_f1")}
-                                for p, m in dev.get("by", {}).items()},
-               "seed": {k: round(v, 4) for k, v in seed_result["metrics"].items()} if seed_result else None}
-        (HERE / "last-run.json").write_text(json.dumps(out, indent=2) + "\n")
+        (HERE / "last-run.json").write_text(json.dumps(results, indent=2) + "\n")
     for f in failures:
         print(f"FAIL {f}", file=sys.stderr)
     return 1 if failures else 0

@@ -34,6 +34,10 @@ MESSAGES = {
     "E014": (EXIT_INPUT, "{detail}"),  # an optional extra is not installed (see missing_extra)
     "E015": (EXIT_USAGE, "not a date: {detail} (give the publication date as YYYY-MM-DD)"),
     "E016": (EXIT_USAGE, "nothing to read: {detail}"),
+    "E017": (EXIT_USAGE, "the learned engine's model is missing or damaged: {detail} "
+                         "(reinstall saidwhat, or run with --engine fast)"),
+    "E018": (EXIT_USAGE, "no such engine: {detail}"),
+    "E019": (EXIT_USAGE, "cannot train: {detail}"),
     # E1xx: the store, ingest and export (readers.py, store.py, ingest.py, export.py).
     "E101": (EXIT_USAGE, "not a DuckDB database: {detail} (left untouched; pass another --db)"),
     "E102": (EXIT_USAGE, "cannot open the store {detail}"),

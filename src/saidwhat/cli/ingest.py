@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from saidwhat.cli.console import note
-from saidwhat.cli.options import add_db, add_format, add_output, command
+from saidwhat.cli.options import add_db, add_engine, add_format, add_output, command, extractor_spec
 from saidwhat.errors import EXIT_OK, SaidwhatError
 
 EXIT_INTERRUPTED = 130
@@ -87,6 +87,7 @@ def add_ingest_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--chunk", type=int, default=Settings.chunk, help=argparse.SUPPRESS)
     parser.add_argument("--batch", type=int, default=Settings.batch, help=argparse.SUPPRESS)
     parser.add_argument("--extractor", default=DEFAULT_EXTRACTOR, help=argparse.SUPPRESS)
+    add_engine(parser)
 
 
 def settings_from(args: argparse.Namespace):
@@ -96,7 +97,7 @@ def settings_from(args: argparse.Namespace):
     if min(args.workers + 1, args.chunk, args.batch) < 1:
         raise SaidwhatError("E108", "--workers, --chunk and --batch must be positive")
     return Settings(workers=args.workers, chunk=args.chunk, batch=args.batch, timeout=args.timeout,
-                    progress=False if args.no_progress else None, extractor=args.extractor,
+                    progress=False if args.no_progress else None, extractor=extractor_spec(args),
                     options=options, link=not args.no_link)
 
 

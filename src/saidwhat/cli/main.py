@@ -41,12 +41,25 @@ def _check_needs(args) -> None:
             raise missing_extra(f"`saidwhat {args.command}`", extra, module)
 
 
+TORCH_COMMANDS = frozenset({"train"})
+
+
+def keep_torch_out() -> None:
+    """spaCy's backend library (thinc) imports torch whenever it is installed, only to offer it
+    as a backend; no saidwhat command but ``train`` uses it, and it costs seconds and hundreds
+    of MB per process. Marking it absent before spaCy loads makes that import a quiet miss."""
+    if "torch" not in sys.modules:
+        sys.modules["torch"] = None  # type: ignore[assignment]
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args, extras = parser.parse_known_args(argv)
     if extras:  # the subcommand's own usage, not the top level's
         parser.subcommand(args.command).error(f"unrecognized arguments: {' '.join(extras)}")
+    if args.command not in TORCH_COMMANDS:
+        keep_torch_out()
     try:
         _check_needs(args)
         return int(args.func(args) or 0)

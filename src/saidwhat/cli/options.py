@@ -72,3 +72,21 @@ def add_output(parser: argparse.ArgumentParser, metavar: str = "FILE", required:
                help: str | None = None) -> None:
     parser.add_argument("-o", "--output", "--out", dest="output", metavar=metavar, required=required,
                         help=help or f"write to {metavar} instead of stdout")
+
+
+ENGINES = ("learned", "fast")
+
+
+def add_engine(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--engine", choices=ENGINES, default="learned",
+                        help="learned: the encoder-based tagger (default, most accurate); fast: the "
+                             "linear scorers (several times faster, fewer and shorter spans)")
+
+
+def extractor_spec(args: argparse.Namespace) -> str:
+    """The extractor a batch worker loads: a hidden --extractor wins, else the --engine's."""
+    from saidwhat.batch.unit import DEFAULT_EXTRACTOR, ENGINE_EXTRACTORS
+
+    if args.extractor != DEFAULT_EXTRACTOR:
+        return args.extractor
+    return ENGINE_EXTRACTORS[args.engine]

@@ -7,7 +7,7 @@ from typing import Any
 
 from saidwhat.cli.console import error, note
 from saidwhat.cli.ingest import add_reading_options, reading_options
-from saidwhat.cli.options import Parser, add_output, command
+from saidwhat.cli.options import Parser, add_engine, add_output, command, extractor_spec
 from saidwhat.errors import SaidwhatError
 
 SPARK_ERROR = "E120"
@@ -44,6 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--attach", metavar="DB",
                         help="afterwards, make DB a DuckDB store of views over the output")
     parser.add_argument("--extractor", default="saidwhat:Pipeline", help=argparse.SUPPRESS)
+    add_engine(parser)
     parser.add_argument("--isolate", choices=("retry", "always", "never"), default="retry",
                         help=argparse.SUPPRESS)
 
@@ -66,7 +67,7 @@ def cmd_spark(args: argparse.Namespace) -> int:
     if args.target_mb <= 0:
         raise SaidwhatError(SPARK_ERROR, "--target-mb must be positive")
     report = run(list(args.paths), args.output, args.master, options=reading_options(args, SPARK_ERROR),
-                 extractor_spec=args.extractor, resume=not args.no_resume, overwrite=args.overwrite,
+                 extractor_spec=extractor_spec(args), resume=not args.no_resume, overwrite=args.overwrite,
                  fetch=args.fetch, target_mb=args.target_mb, timeout=args.timeout,
                  isolate=args.isolate, conf=_conf(args.conf))
     note(f"{report.line()} -> {report.out}")

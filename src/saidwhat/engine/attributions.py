@@ -75,6 +75,27 @@ def _trim(doc: Doc, toks: list[int]) -> list[int]:
     return toks
 
 
+def with_quote_marks(doc: Doc, qmask: list[int], content: list[int]) -> list[int]:
+    """A content as annotators mark it: a quotation it covers in full keeps its quote marks and
+    the punctuation inside them ('“We will appeal,”'), which :func:`_trim` took off."""
+    if not content:
+        return content
+    have = set(content)
+    out = set(content)
+    for q in {qmask[i] for i in content if qmask[i]}:
+        inner = [i for i in range(max(0, min(content) - 3), min(len(doc), max(content) + 4)) if qmask[i] == q]
+        words = [i for i in inner if not (doc[i].is_punct or doc[i].is_space)]
+        if not words or not have.issuperset(words):
+            continue
+        first, last = inner[0], inner[-1]
+        out.update(range(first, last + 1))
+        if first > 0 and doc[first - 1].is_quote:
+            out.add(first - 1)
+        if last + 1 < len(doc) and doc[last + 1].is_quote:
+            out.add(last + 1)
+    return sorted(out)
+
+
 @dataclass
 class _Draft:
     """A cue with its accepted regions, before quotes outside its sentence are shared out."""
@@ -202,6 +223,7 @@ def _assemble(doc: Doc, qmask: list[int], models: dict[str, LinearModel], d: _Dr
             return None
     in_quote = sum(1 for i in content if qmask[i]) / len(content)
     kind = "direct" if in_quote > 0.9 else ("mixed" if in_quote > 0 else "indirect")
+    content = [i for i in with_quote_marks(doc, qmask, content) if i < limit]
     return TokenAttribution(cue=cue, content=content, source=source, cue_head=tok.i,
                             source_head=source_head, confidence=d.p_cue, kind=kind)
 

@@ -32,6 +32,7 @@ from saidwhat.engine.linear import load_models
 from saidwhat.engine.relations import LOOKBACK, within_article
 from saidwhat.engine.relay import apply_relays, merge_participles
 from saidwhat.engine.said_on import said_on
+from saidwhat.engine.tagged import assemble
 from saidwhat.engine.speakers import resolve
 from saidwhat.engine.table import to_rows, write_role_groups
 from saidwhat.engine.voice import MAX_ATTRIBUTED_PERCENT, MIN_WORDS, headline_end, own_voice
@@ -91,15 +92,38 @@ class Quotes:
         return doc
 
 
-class AttributionFinder:
-    """Cue → content → source, with the learned weights; relayed speech gets its channel."""
+ENGINES = ("learned", "fast")
 
-    def __init__(self, weights: str | Path | None = None):
+
+class AttributionFinder:
+    """Attributions with their roles; relayed speech gets its channel.
+
+    ``engine="learned"`` (the default): the encoder tags source, cue and content words and the
+    rules of :mod:`saidwhat.engine.tagged` assemble them. ``engine="fast"``: the linear scorers
+    of :mod:`saidwhat.engine.attributions` (cue → content → source), several times faster. Both
+    share the rules after that (relays, participles, colon lines, continuations)."""
+
+    def __init__(self, weights: str | Path | None = None, engine: str = "learned",
+                 encoder: str | Path | None = None):
+        if engine not in ENGINES:
+            raise SaidwhatError("E018", f"{engine!r} (choose {' or '.join(ENGINES)})")
         path = self.path = Path(weights) if weights else DEFAULT_WEIGHTS
         try:
             self.models, self.meta = load_models(path)
         except (OSError, ValueError, KeyError) as exc:
             raise SaidwhatError("E010", f"{path} ({exc.__class__.__name__})") from None
+        self.engine = engine
+        self.encoder = None
+        if engine == "learned":
+            from saidwhat.engine.encoder import Encoder
+
+            self.encoder = Encoder(encoder)
+
+    def _found(self, doc: Doc, qmask: list[int], body_end: int | None, marked: frozenset[int]):
+        if self.encoder is None:
+            return find_attributions(doc, qmask, self.models, skip_from=body_end, not_sources=marked)
+        spans = self.encoder.tag(doc, qmask, body_end)
+        return assemble(doc, qmask, spans, self.models["source"], marked)
 
     def __call__(self, doc: Doc) -> Doc:
         qmask = doc._.saidwhat_qmask
@@ -107,8 +131,7 @@ class AttributionFinder:
             qmask = doc._.saidwhat_qmask = quotes_mask(doc)
         body_end = dv.tail_token(doc)
         marked = dv.marked_tokens(doc)
-        found = apply_relays(doc, find_attributions(doc, qmask, self.models, skip_from=body_end,
-                                                    not_sources=marked))
+        found = apply_relays(doc, self._found(doc, qmask, body_end, marked))
         found = merge_participles(doc, found)
         found = colon_attributions(doc, found, skip_from=body_end, not_sources=marked)
         rows = to_rows(doc, add_continuations(doc, qmask, found, skip_from=body_end))
@@ -221,9 +244,11 @@ def make_quotes(nlp: Language, name: str) -> Quotes:
 
 @Language.factory("saidwhat_attributions_v1", assigns=[_ATTS, "doc.spans"],
                   requires=["token.dep", "token.lemma", "doc._.saidwhat_qmask"],
-                  default_config={"weights": None})  # None: the packaged weights (portable configs)
-def make_attributions(nlp: Language, name: str, weights: str | None) -> AttributionFinder:
-    return AttributionFinder(weights)
+                  # None: the packaged weights and encoder (portable configs)
+                  default_config={"weights": None, "engine": "learned", "encoder": None})
+def make_attributions(nlp: Language, name: str, weights: str | None, engine: str,
+                      encoder: str | None) -> AttributionFinder:
+    return AttributionFinder(weights, engine, encoder)
 
 
 @Language.factory("saidwhat_speakers_v1", assigns=["doc._.saidwhat_speakers", _ATTS, "doc.spans"],

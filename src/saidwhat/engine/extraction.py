@@ -27,7 +27,7 @@ from saidwhat.text.validate import DEFAULT_MAX_CHARS, check_text
 
 PIPES = PIPE_NAMES  # the old name, kept importable
 build_nlp = load  # the old name, kept importable
-__all__ = ["Pipeline", "Failure", "to_record", "load", "build_nlp"]
+__all__ = ["Pipeline", "Failure", "to_record", "load", "build_nlp", "fast_pipeline"]
 
 
 class Pipeline:
@@ -38,8 +38,10 @@ class Pipeline:
     in ``doc.user_data``, and the mapping of the Doc's offsets back onto the input."""
 
     def __init__(self, model: str | None = None, weights: str | Path | None = None,
-                 max_chars: int = DEFAULT_MAX_CHARS, batch_size: int = 16):
-        self.nlp: Language = load(model, weights)
+                 max_chars: int = DEFAULT_MAX_CHARS, batch_size: int = 16, engine: str = "learned",
+                 encoder: str | Path | None = None):
+        self.engine = engine
+        self.nlp: Language = load(model, weights, engine, encoder)
         self.max_chars = max_chars
         self.batch_size = batch_size
 
@@ -91,6 +93,12 @@ class Pipeline:
                 continue
             article, repaired, _ = item
             yield to_record(next(parsed), repaired, article)
+
+
+def fast_pipeline() -> Pipeline:
+    """A :class:`Pipeline` with the fast (linear) engine: the batch drivers' ``--engine fast``."""
+    return Pipeline(engine="fast")
+
 
 
 def to_record(doc: Doc, repaired: Repaired, article: Article) -> Record:

@@ -9,17 +9,23 @@ from saidwhat.engine.components import PIPE_NAMES
 from saidwhat.engine.model import load_base
 
 
-def load(model: str | None = None, weights: str | Path | None = None) -> Language:
+def load(model: str | None = None, weights: str | Path | None = None, engine: str = "learned",
+         encoder: str | Path | None = None) -> Language:
     """A freshly loaded English pipeline with all of saidwhat's components, in order.
 
     ``nlp(text)`` alone gives every result on the Doc (span groups ``saidwhat_*`` and plain
     extension values, see :mod:`saidwhat.engine.docvalues`), with offsets into ``text``. It does
     not repair the text (mojibake, glued quote marks): :class:`saidwhat.Pipeline` does, on a copy,
-    and maps the offsets back. ``weights`` replaces the shipped attribution weights.
+    and maps the offsets back. ``engine`` is ``"learned"`` (the encoder, default) or ``"fast"``
+    (the linear scorers); ``weights`` and ``encoder`` replace the shipped linear weights and
+    encoder directory.
     """
     nlp = load_base(model)
     nlp.add_pipe("saidwhat_paragraphs_v1", first=True)
     for name in PIPE_NAMES:
-        config = {"weights": str(weights)} if (name == "saidwhat_attributions_v1" and weights) else {}
+        config = {}
+        if name == "saidwhat_attributions_v1":
+            config = {"weights": str(weights) if weights else None, "engine": engine,
+                      "encoder": str(encoder) if encoder else None}
         nlp.add_pipe(name, config=config)
     return nlp

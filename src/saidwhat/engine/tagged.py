@@ -1,0 +1,142 @@
+"""Assemble attributions from the learned tagger's spans, with the rules of the fast engine.
+
+The tagger marks words as source, cue or content; it does not say which belong together. The
+rules here do: a content goes to one cue of its paragraph (the cue its root hangs on, else the
+nearest, preferring its own sentence); several contents of one cue are one attribution ("“X,”
+he said, “Y.”"); a cue's source is the tagged source that is the cue's subject, else the nearest
+tagged source in its sentence, else the fast engine's source scorer; a quoted content with no
+cue in its paragraph goes on with the previous speaker (a continuation); a cue with no content
+is dropped. Spans are kept as tagged: a direct quote keeps its quote marks, as annotators mark it.
+"""
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+from saidwhat.engine.attributions import TokenAttribution, continuation_of
+from saidwhat.engine.features import source_candidates, source_features
+from saidwhat.engine.linear import LinearModel
+from saidwhat.engine.tagging import TaggedSpan
+
+OTHER_SENTENCE = 40  # token-distance penalty for a cue outside the content's sentence
+SUBJECTS = ("nsubj", "nsubjpass", "csubj", "agent", "expl")
+
+
+def _root(doc: Doc, start: int, end: int) -> Token:
+    """The word of a span whose head lies outside it (the first such, preferring verbs)."""
+    roots = [doc[i] for i in range(start, end)
+             if not doc[i].is_space and not (start <= doc[i].head.i < end and doc[i].head.i != i)]
+    if not roots:
+        return doc[start]
+    verbs = [t for t in roots if t.pos_ in ("VERB", "AUX", "NOUN")]
+    return (verbs or roots)[0]
+
+
+def _gap(a: TaggedSpan, b: TaggedSpan) -> int:
+    return max(0, b.start - a.end, a.start - b.end)
+
+
+class _Index:
+    """Sentence and paragraph of every token."""
+
+    def __init__(self, doc: Doc):
+        self.sent = [0] * len(doc)
+        self.para = [0] * len(doc)
+        para = 0
+        for si, s in enumerate(doc.sents):
+            for t in s:
+                self.sent[t.i] = si
+        for t in doc:
+            self.para[t.i] = para
+            if "\n" in t.text_with_ws:
+                para += 1
+
+
+def _cue_for(doc: Doc, idx: _Index, content: TaggedSpan, cues: list[TaggedSpan]) -> TaggedSpan | None:
+    root = _root(doc, content.start, content.end)
+    best = None
+    for cue in cues:
+        if idx.para[cue.start] != idx.para[content.start] and idx.para[cue.start] != idx.para[content.end - 1]:
+            continue
+        if content.start <= cue.start < content.end:
+            continue
+        linked = any(root.head.i == i or any(a.i == i for a in root.ancestors) for i in range(cue.start, cue.end))
+        same = idx.sent[cue.start] in (idx.sent[content.start], idx.sent[content.end - 1])
+        cost = 0 if (linked and same) else _gap(cue, content) + (0 if same else OTHER_SENTENCE)
+        if best is None or cost < best[0]:
+            best = (cost, cue)
+    return best[1] if best else None
+
+
+def _source_for(doc: Doc, idx: _Index, cue: TaggedSpan, head: Token, sources: list[TaggedSpan],
+                taken: set[int], source_model: LinearModel | None,
+                not_sources: frozenset[int]) -> tuple[list[int], int | None]:
+    here = [s for s in sources if idx.sent[s.start] == idx.sent[cue.start]
+            and not taken.intersection(range(s.start, s.end))]
+    subjects = {t.i for ch in head.children if ch.dep_ in SUBJECTS for t in ch.subtree}
+    for s in here:
+        if subjects.intersection(range(s.start, s.end)):
+            return list(range(s.start, s.end)), _root(doc, s.start, s.end).i
+    if here:
+        s = min(here, key=lambda s: _gap(s, cue))
+        return list(range(s.start, s.end)), _root(doc, s.start, s.end).i
+    if source_model is None:
+        return [], None
+    best = None
+    for cand in source_candidates(head):
+        if not_sources.intersection(cand.tokens) or taken.intersection(cand.tokens):
+            continue
+        p = source_model.probability(source_features(head, cand))
+        if best is None or p > best[0]:
+            best = (p, cand)
+    if best is not None and best[0] >= source_model.threshold:
+        return list(best[1].tokens), best[1].head
+    return [], None
+
+
+def _kind(doc: Doc, qmask: list[int], content: list[int]) -> str:
+    """direct, mixed or indirect by the share of the content's words inside quotation marks (the
+    marks themselves and punctuation do not count)."""
+    words = [i for i in content if not (doc[i].is_punct or doc[i].is_space)] or content
+    in_quote = sum(1 for i in words if qmask[i]) / len(words)
+    return "direct" if in_quote > 0.9 else ("mixed" if in_quote > 0 else "indirect")
+
+
+def assemble(doc: Doc, qmask: list[int], spans: list[TaggedSpan], source_model: LinearModel | None = None,
+             not_sources: frozenset[int] = frozenset()) -> list[TokenAttribution]:
+    """Attributions (token indices) from tagged spans; see the module docstring for the rules."""
+    idx = _Index(doc)
+    cues = [s for s in spans if s.role == "cue"]
+    sources = [s for s in spans if s.role == "source" and not not_sources.intersection(range(s.start, s.end))]
+    contents = [s for s in spans if s.role == "content"]
+    by_cue: dict[TaggedSpan, list[TaggedSpan]] = {}
+    orphans: list[TaggedSpan] = []
+    for c in contents:
+        cue = _cue_for(doc, idx, c, cues)
+        if cue is None:
+            orphans.append(c)
+        else:
+            by_cue.setdefault(cue, []).append(c)
+    found: list[TokenAttribution] = []
+    for cue, cs in sorted(by_cue.items(), key=lambda kv: kv[0].start):
+        head = _root(doc, cue.start, cue.end)
+        words = [i for i in range(cue.start, cue.end) if not doc[i].is_space]  # as tagged: no added auxiliaries
+        content = sorted({i for c in cs for i in range(c.start, c.end) if not doc[i].is_space} - set(words))
+        if not content:
+            continue
+        source, source_head = _source_for(doc, idx, cue, head, sources, set(content), source_model, not_sources)
+        content = [i for i in content if i not in set(source)]
+        if not content:
+            continue
+        confidence = min(cue.prob, sum(c.prob for c in cs) / len(cs))
+        found.append(TokenAttribution(cue=words, content=content, source=source, cue_head=head.i,
+                                      source_head=source_head, confidence=round(confidence, 4),
+                                      kind=_kind(doc, qmask, content)))
+    found.sort(key=lambda a: min(a.content + a.cue))
+    for c in orphans:
+        content = [i for i in range(c.start, c.end) if not doc[i].is_space]
+        if not content or not any(qmask[i] for i in content):
+            continue
+        before = [a for a in found if max(a.content + a.cue) < c.start and a.kind != "continuation"]
+        if before and idx.para[c.start] - idx.para[max(before[-1].content)] <= 2:
+            found.append(continuation_of(before[-1], content))
+    return sorted(found, key=lambda a: min(a.content + a.cue))
