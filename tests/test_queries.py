@@ -137,3 +137,35 @@ def test_cli_link_and_errors(pipeline, tmp_path, capsys):
     assert code == 2 and "E111" in err
     code, _, err = _cli(["speakers", "--db", str(tmp_path / "missing.duckdb")], capsys)
     assert code == 2 and "E104" in err
+
+
+def _said_rows(n: int = 2) -> list[dict]:
+    return [{"date": "2024-05-0%d" % (k + 1), "date_basis": "published", "entity": "Maria Okafor",
+             "role": "general secretary", "cue": "told reporters",
+             "content": "We have waited long enough for an answer from the harbour authority " * 3,
+             "title": "Dock workers threaten new strike", "url": f"https://example.org/news/{k}"}
+            for k in range(n)]
+
+
+def test_said_table_shows_cue_and_url_and_cuts_long_cells_unless_wide():
+    from saidwhat.cli.crossref import write_rows
+
+    out = io.StringIO()
+    write_rows(_said_rows(), "table", "said", out)
+    header, first = out.getvalue().splitlines()[:2]
+    assert header.split()[:6] == ["date", "date_basis", "entity", "role", "cue", "content"]
+    assert "url" in header.split() and "told reporters" in first and "…" in first
+    wide = io.StringIO()
+    write_rows(_said_rows(), "table", "said", wide, wide=True)
+    assert "…" not in wide.getvalue()
+    full = " ".join(_said_rows()[0]["content"].split())
+    assert full in wide.getvalue() and "https://example.org/news/1" in wide.getvalue()
+
+
+@pytest.mark.parametrize("room", [80, 120, 200])
+def test_said_table_fits_the_terminal_it_is_given(room):
+    from saidwhat.cli.crossref import write_rows
+
+    out = io.StringIO()
+    write_rows(_said_rows(3), "table", "said", out, room=room)
+    assert max(len(line) for line in out.getvalue().splitlines()) <= room

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import shutil
 import sys
 from typing import Any, Callable, TextIO
 
@@ -23,7 +24,7 @@ FORMATS = ("table", "json", "csv")
 COLUMNS = {
     "speakers": ["id", "name", "type", "attributions", "articles", "share", "first", "last", "aliases"],
     "said": ["date", "date_basis", "entity", "speaker_as_written", "role", "cue", "content", "title",
-             "site", "article_id", "attribution_id"],
+             "site", "url", "article_id", "attribution_id"],
     "disputes": ["type", "score", "from_speaker", "from_said", "from_date", "to_speaker", "to_said",
                  "to_date", "cross_article", "why", "article_id_from", "attribution_from",
                  "article_id_to", "attribution_to"],
@@ -32,13 +33,15 @@ COLUMNS = {
 }
 TABLE_COLUMNS = {
     "speakers": ["name", "type", "attributions", "articles", "share", "first", "last", "aliases"],
-    "said": ["date", "date_basis", "entity", "role", "content", "title"],
+    "said": ["date", "date_basis", "entity", "role", "cue", "content", "title", "url"],
     "disputes": ["type", "score", "from_speaker", "from_said", "to_speaker", "to_said", "why"],
     "claims": ["id", "n_articles", "first_published", "first_title", "text", "speakers"],
 }
 WIDTH = {"content": 70, "from_said": 50, "to_said": 50, "text": 70, "title": 30, "first_title": 30,
          "aliases": 40, "speakers": 40, "why": 40, "name": 32, "from_speaker": 24, "to_speaker": 24,
-         "entity": 24, "role": 16}
+         "entity": 24, "role": 16, "cue": 20, "url": 40}
+SHRINKABLE = ("content", "from_said", "to_said", "text", "why", "title", "first_title", "url", "aliases",
+              "speakers")  # the columns that give way, widest first, when a table is wider than the terminal
 
 
 def _cell(value: Any) -> str:
@@ -55,7 +58,28 @@ def _cell(value: Any) -> str:
     return " ".join(str(value).split())
 
 
-def write_rows(rows: list[dict[str, Any]], fmt: str, command: str, out: TextIO) -> None:
+def _fit(widths: list[int], columns: list[str], room: int) -> list[int]:
+    """Column widths that fit ``room`` characters, taken from the free-text columns first."""
+    widths = list(widths)
+    over = sum(widths) + 2 * (len(widths) - 1) - room
+    floors = [12 if c in SHRINKABLE else w for c, w in zip(columns, widths)]  # first pass: free text only
+    for _ in range(2):
+        while over > 0:
+            k = max((i for i in range(len(columns)) if widths[i] > floors[i]), key=lambda i: widths[i],
+                    default=None)
+            if k is None:
+                break
+            cut = min(over, widths[k] - floors[k])
+            widths[k] -= cut
+            over -= cut
+        floors = [max(6, len(c)) for c in columns]  # second pass: every column, down to its header
+    return widths
+
+
+def write_rows(rows: list[dict[str, Any]], fmt: str, command: str, out: TextIO, wide: bool = False,
+               room: int | None = None) -> None:
+    """Rows as json, csv or an aligned table. A table cuts long cells (``…``) unless ``wide``,
+    and fits ``room`` columns where given (the terminal's width when stdout is one)."""
     if fmt == "json":
         json.dump(rows, out, indent=2, ensure_ascii=False, default=str)
         out.write("\n")
@@ -69,9 +93,12 @@ def write_rows(rows: list[dict[str, Any]], fmt: str, command: str, out: TextIO) 
         return
     columns = TABLE_COLUMNS[command]
     cells = [[_cell(row.get(c)) for c in columns] for row in rows]
-    cells = [[v if len(v) <= WIDTH.get(c, 40) else v[:WIDTH.get(c, 40) - 1] + "…"
-              for v, c in zip(line, columns)] for line in cells]
     widths = [max([len(c)] + [len(line[i]) for line in cells]) for i, c in enumerate(columns)]
+    if not wide:
+        widths = [min(w, max(len(c), WIDTH.get(c, 40))) for w, c in zip(widths, columns)]
+        if room:
+            widths = _fit(widths, columns, room)
+        cells = [[v if len(v) <= w else v[:w - 1] + "…" for v, w in zip(line, widths)] for line in cells]
     out.write("  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip() + "\n")
     for line in cells:
         out.write("  ".join(v.ljust(w) for v, w in zip(line, widths)).rstrip() + "\n")
@@ -90,7 +117,8 @@ def _note_pending(db: str) -> None:
 def _run(command: str, query: Callable[[argparse.Namespace], list[dict[str, Any]]]) -> Callable:
     def main(args: argparse.Namespace) -> int:
         rows = query(args)
-        write_rows(rows, args.format, command, sys.stdout)
+        room = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+        write_rows(rows, args.format, command, sys.stdout, wide=getattr(args, "wide", False), room=room)
         _note_pending(args.db)
         return 0
 
@@ -125,6 +153,8 @@ def _claims(args: argparse.Namespace) -> list[dict[str, Any]]:
 def _common(parser: argparse.ArgumentParser) -> None:
     add_db(parser)
     add_format(parser, FORMATS, "table")
+    parser.add_argument("--wide", action="store_true",
+                        help="table: every cell in full (by default long cells are cut to fit the terminal)")
 
 
 def register(sub: Any) -> None:
