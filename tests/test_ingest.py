@@ -197,6 +197,20 @@ def test_every_unit_is_logged_and_a_rerun_adds_nothing(tmp_path):
     assert snapshot(db) == before
 
 
+def test_linking_reports_its_stages_and_the_total_counts_it(tmp_path, capsys):
+    paths = make_corpus(tmp_path / "in", n_text=3, bad=False)
+    db = str(tmp_path / "s.duckdb")
+    report = ingest.run(paths, db, settings(workers=0, link=True, progress=True))
+    err = capsys.readouterr().err
+    stages = [line for line in err.splitlines() if line.startswith("link: ")]
+    assert [line.split(":")[1].strip() for line in stages[1:]] == ["entities", "claims", "relations"]
+    assert report.link_seconds > 0 and "in all" in report.line()
+    total = float(report.line().rsplit(";", 1)[1].split()[0])
+    assert total == pytest.approx(report.seconds + report.link_seconds, abs=0.1)
+    quiet = ingest.run(paths, str(tmp_path / "t.duckdb"), settings(workers=0, link=True, progress=False))
+    assert "link:" not in capsys.readouterr().err and quiet.link_seconds > 0
+
+
 def test_workers_give_the_same_store_as_one_process(tmp_path):
     paths = make_corpus(tmp_path / "in", bad=False)
     inline, parallel = str(tmp_path / "a.duckdb"), str(tmp_path / "b.duckdb")

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import glob
 import os
+import sys
+import time
 from typing import Any, Iterator
 
 from saidwhat import readers
@@ -96,5 +98,16 @@ def run(paths: list[str], db: str = DEFAULT_DB, settings: Settings | None = None
         if settings.link and not writer.report.interrupted:
             from saidwhat.crossref import update as link_articles
 
-            link_articles(store.con)  # entities, claims, relations of every article not linked yet
+            say = _link_progress(settings.progress)
+            say("linking across the store (entities, claims, relations) ...")
+            t0 = time.perf_counter()
+            link_articles(store.con, log=say)  # every article not linked yet
+            writer.report.link_seconds = time.perf_counter() - t0
     return writer.report
+
+
+def _link_progress(wanted: bool | None):
+    """Where the linking step reports its stages: stderr when the bar is shown, else nowhere."""
+    if wanted is False or (wanted is None and not sys.stderr.isatty()):
+        return lambda _message: None
+    return lambda message: print(f"link: {message}", file=sys.stderr, flush=True)

@@ -34,8 +34,9 @@ class Report:
     skipped: int = 0
     failed: int = 0
     new_articles: int = 0
-    seconds: float = 0.0
+    seconds: float = 0.0  # reading and extracting
     interrupted: bool = False
+    link_seconds: float = 0.0  # linking the new articles across the store, after the bar
 
     @property
     def units(self) -> int:
@@ -47,9 +48,12 @@ class Report:
 
     def line(self) -> str:
         rate = self.units / self.seconds if self.seconds > 0 else 0.0
-        return (f"{self.units:,} units: ok {self.ok:,}, skipped {self.skipped:,}, failed "
+        line = (f"{self.units:,} units: ok {self.ok:,}, skipped {self.skipped:,}, failed "
                 f"{self.failed:,}; {self.new_articles:,} new articles; {self.seconds:.1f} s "
                 f"({rate:.1f} units/s)")
+        if self.link_seconds:
+            line += f"; linking {self.link_seconds:.1f} s; {self.seconds + self.link_seconds:.1f} s in all"
+        return line
 
 
 def load_extractor(spec: Spec) -> Extractor:
