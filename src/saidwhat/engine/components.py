@@ -19,6 +19,7 @@ publication date come in through ``doc.user_data`` (``saidwhat_title``, ``saidwh
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from spacy.language import Language
@@ -123,7 +124,14 @@ class AttributionFinder:
         if self.encoder is None:
             return find_attributions(doc, qmask, self.models, skip_from=body_end, not_sources=marked)
         spans = self.encoder.tag(doc, qmask, body_end)
-        return assemble(doc, qmask, spans, self.models["source"], marked)
+        found = assemble(doc, qmask, spans, self.models["source"], marked)
+        if os.environ.get("SW_COMBINE"):
+            used = {i for a in found for i in (*a.cue, *a.content)}
+            for a in find_attributions(doc, qmask, self.models, skip_from=body_end, not_sources=marked):
+                if not used.intersection(a.cue) and not used.intersection(a.content):
+                    found.append(a)
+            found.sort(key=lambda a: min(a.content + a.cue))
+        return found
 
     def __call__(self, doc: Doc) -> Doc:
         qmask = doc._.saidwhat_qmask

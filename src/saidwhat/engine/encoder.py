@@ -47,6 +47,8 @@ class Encoder:
             raise SaidwhatError("E017", f"{self.path} ({exc.__class__.__name__})") from None
         self.meta = meta
         self.max_pieces = int(meta["max_pieces"])
+        # per-label offsets chosen on held-out training articles (learn.encoder.tune_bias)
+        self.bias = numpy.array(meta.get("bias") or [0.0] * len(LABELS), dtype=numpy.float32)
         self.index = [{v: k for k, v in enumerate(meta["vocabs"][name])} for name in FEATURES]
         self.pad = self.tokenizer.token_to_id("[PAD]")
 
@@ -63,7 +65,7 @@ class Encoder:
             logp = self._log_probs(chunk)
             for b, row in enumerate(chunk):
                 lp = logp[b, row.firsts]
-                path = viterbi(lp)
+                path = viterbi(lp + self.bias)
                 probs = numpy.exp(lp[numpy.arange(len(path)), path])
                 out.extend(spans_of(row.words, path, probs))
         return sorted(out, key=lambda s: (s.start, s.end))

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from saidwhat.engine.attributions import TokenAttribution, continuation_of
+from saidwhat.engine.attributions import LEADING_PREPOSITIONS, TokenAttribution, continuation_of
 from saidwhat.engine.features import source_candidates, source_features
 from saidwhat.engine.linear import LinearModel
 from saidwhat.engine.tagging import TaggedSpan
+from saidwhat.lexicon import words
 
 OTHER_SENTENCE = 40  # token-distance penalty for a cue outside the content's sentence
+RELATIVE_PRONOUNS = words("pronouns_relative")
 SUBJECTS = ("nsubj", "nsubjpass", "csubj", "agent", "expl")
 
 
@@ -93,6 +95,78 @@ def _source_for(doc: Doc, idx: _Index, cue: TaggedSpan, head: Token, sources: li
     return [], None
 
 
+def _merge_appositions(doc: Doc, sources: list[TaggedSpan]) -> list[TaggedSpan]:
+    """ "A Ministry of Health spokeswoman, Laura Kim, said": the tagger may begin a second source
+    at the name; source spans of one sentence with only punctuation between them are one."""
+    out: list[TaggedSpan] = []
+    for s in sorted(sources, key=lambda s: s.start):
+        if out:
+            prev = out[-1]
+            between = doc[prev.end:s.start]
+            relative = doc[s.start].lower_ in RELATIVE_PRONOUNS  # "Sanders, who claims": the who speaks
+            if all(t.is_punct or t.is_space for t in between) and not relative \
+                    and doc[prev.end - 1].sent == doc[s.start].sent:
+                out[-1] = TaggedSpan("source", prev.start, s.end, (prev.prob + s.prob) / 2)
+                continue
+        out.append(s)
+    return out
+
+
+def _strip_edges(doc: Doc, toks: list[int]) -> list[int]:
+    """A source without the commas and dashes around it ("Laura Kim," → "Laura Kim")."""
+    while toks and doc[toks[-1]].is_punct and not doc[toks[-1]].is_quote and doc[toks[-1]].text != ")":
+        toks = toks[:-1]
+    while toks and doc[toks[0]].is_punct and not doc[toks[0]].is_quote and doc[toks[0]].text != "(":
+        toks = toks[1:]
+    return toks
+
+
+CLAUSES = ("ccomp", "xcomp", "csubj", "parataxis")
+CIRCUMSTANCES = ("prep", "npadvmod", "advmod", "dative", "agent")
+
+
+def _repair(doc: Doc, head: Token, cue: list[int], content: list[int]) -> tuple[list[int], list[int], list[int]]:
+    """Where the tagger's edges disagree with the parse, the conventions the fast engine keeps
+    (and PolNeAR annotates): returns ``(cue, content, source_moved_out_of_content)``.
+
+    * "said in a statement on Wednesday that …": what hangs on the cue before its clause
+      (medium, date, addressee) is neither content nor cue; the clause is the content;
+    * "called for a ban": a preposition that only introduces the content belongs to the cue;
+    * "according to the report, …": the report is the source, not content."""
+    have = set(content)
+    moved: list[int] = []
+    if head.lower_ == "according":
+        for prep in head.children:
+            if prep.lower_ == "to":
+                for obj in prep.children:
+                    if obj.dep_ == "pobj":  # "a report" of "a report by the Water Board": the
+                        # author stays in the parse for the speaker's affiliation
+                        phrase = [t.i for t in obj.subtree]
+                        have -= set(phrase)
+                        moved = [i for i in phrase if not any(
+                            a.dep_ == "prep" and a.head.i == obj.i for a in [doc[i], *doc[i].ancestors])]
+                cue = sorted(set(cue) | {head.i, prep.i})
+        rest = sorted(have)
+        while rest and doc[rest[0]].is_punct and not doc[rest[0]].is_quote:
+            rest.pop(0)
+        return cue, rest, moved
+    clauses = [ch for ch in head.children if ch.dep_ in CLAUSES and ch.i in have]
+    if clauses:
+        start = min(t.i for t in clauses[0].subtree)
+        for ch in head.children:
+            if ch.dep_ in CIRCUMSTANCES and ch.i < start:
+                sub = {t.i for t in ch.subtree}
+                have -= sub
+                cue = [i for i in cue if i not in sub or i == head.i]
+    elif content:
+        first = doc[min(have)] if have else None
+        if first is not None and first.lower_ in LEADING_PREPOSITIONS and first.dep_ == "prep" \
+                and first.head.i == head.i and len(have) > 1:
+            have.discard(first.i)
+            cue = sorted(set(cue) | {first.i})
+    return cue, sorted(have), moved
+
+
 def _kind(doc: Doc, qmask: list[int], content: list[int]) -> str:
     """direct, mixed or indirect by the share of the content's words inside quotation marks (the
     marks themselves and punctuation do not count)."""
@@ -106,7 +180,8 @@ def assemble(doc: Doc, qmask: list[int], spans: list[TaggedSpan], source_model: 
     """Attributions (token indices) from tagged spans; see the module docstring for the rules."""
     idx = _Index(doc)
     cues = [s for s in spans if s.role == "cue"]
-    sources = [s for s in spans if s.role == "source" and not not_sources.intersection(range(s.start, s.end))]
+    sources = _merge_appositions(doc, [s for s in spans if s.role == "source"
+                                       and not not_sources.intersection(range(s.start, s.end))])
     contents = [s for s in spans if s.role == "content"]
     by_cue: dict[TaggedSpan, list[TaggedSpan]] = {}
     orphans: list[TaggedSpan] = []
@@ -123,7 +198,15 @@ def assemble(doc: Doc, qmask: list[int], spans: list[TaggedSpan], source_model: 
         content = sorted({i for c in cs for i in range(c.start, c.end) if not doc[i].is_space} - set(words))
         if not content:
             continue
-        source, source_head = _source_for(doc, idx, cue, head, sources, set(content), source_model, not_sources)
+        words, content, moved = _repair(doc, head, words, content)
+        if not content:
+            continue
+        if moved:
+            source, source_head = moved, _root(doc, min(moved), max(moved) + 1).i
+        else:
+            source, source_head = _source_for(doc, idx, cue, head, sources, set(content), source_model,
+                                              not_sources)
+        source = _strip_edges(doc, source)
         content = [i for i in content if i not in set(source)]
         if not content:
             continue
