@@ -202,7 +202,7 @@ def test_cli_reports_a_damaged_model_in_one_line(tmp_path):
     (tmp_path / "a.txt").write_text("The mayor said the bridge would reopen in May.", encoding="utf-8")
     code = ("import sys; from saidwhat.cli.main import main; from saidwhat.engine import encoder; "
             f"encoder.DEFAULT_ENCODER = encoder.Path({str(tmp_path)!r}); sys.exit(main(['extract', "
-            f"{str(tmp_path / 'a.txt')!r}]))")
+            f"{str(tmp_path / 'a.txt')!r}, '--engine', 'learned']))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "E017" in proc.stderr and "Traceback" not in proc.stderr
@@ -210,7 +210,8 @@ def test_cli_reports_a_damaged_model_in_one_line(tmp_path):
 
 def test_the_learned_engine_runs_where_torch_cannot_be_imported():
     code = ("import sys; sys.modules['torch'] = None; sys.modules['transformers'] = None; import saidwhat; "
-            "r = saidwhat.extract('The mayor said the bridge would reopen in May.'); print(len(r.attributions))")
+            "r = saidwhat.Pipeline(engine='learned').extract('The mayor said the bridge would reopen in May.'); "
+            "print(len(r.attributions))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert int(proc.stdout) == 1
@@ -218,7 +219,7 @@ def test_the_learned_engine_runs_where_torch_cannot_be_imported():
 
 def test_saidwhat_extract_never_imports_torch(tmp_path):
     (tmp_path / "a.txt").write_text("The mayor said the bridge would reopen in May.", encoding="utf-8")
-    code = ("import sys; from saidwhat.cli.main import main; main(['extract', sys.argv[1], '-o', sys.argv[2]]); "
+    code = ("import sys; from saidwhat.cli.main import main; main(['extract', sys.argv[1], '--engine', 'learned', '-o', sys.argv[2]]); "
             "print(sys.modules.get('torch') is not None, 'transformers' in sys.modules)")
     proc = subprocess.run([sys.executable, "-c", code, str(tmp_path / "a.txt"), str(tmp_path / "out")],
                           capture_output=True, text=True)

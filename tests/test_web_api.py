@@ -259,7 +259,7 @@ def test_speakers_and_their_timeline(client):
     assert timeline["total"] == 4 and timeline["speaker"]["articles"] == 2
     assert [a["when"] for a in timeline["items"]] == sorted(a["when"] for a in timeline["items"])
     assert {a["content"]["text"] for a in timeline["items"]} >= {
-        "We will appeal", "that the workers would not give up", "that inspectors had found cracks in the quay"}
+        '"We will appeal,"', "that the workers would not give up", "that inspectors had found cracks in the quay"}
     anonymous = client.get("/api/speakers", params={"anonymous": "true"}).json()
     assert anonymous["items"] and all(s["anonymous"] for s in anonymous["items"])
     assert error_of(client.get("/api/speakers/timeline"), 422)
@@ -324,7 +324,7 @@ def test_extract_returns_a_record_without_storing_it(client):
         r = client.post(path, json={"text": text, "title": "T", "published": "2024-05-06"})
         assert r.status_code == 200, r.text
         rec = r.json()
-        assert rec["article"]["text"] == text and rec["attributions"][0]["content"]["text"].startswith("We will appeal")
+        assert rec["article"]["text"] == text and rec["attributions"][0]["content"]["text"].startswith('"We will appeal')
         assert rec["attributions"][0]["said_on"]["date"] == "2024-05-06"
     assert client.get("/api/status").json()["tables"]["articles"] == 4
     assert "E001" in error_of(client.post("/api/extract", json={"text": "   "}), 422)

@@ -10,16 +10,34 @@ whose results are span groups and plain values on the Doc (:mod:`saidwhat.engine
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from saidwhat.errors import SaidwhatError
-from saidwhat.engine.extraction import Failure, Pipeline
-from saidwhat.engine.loading import load
-from saidwhat.record import Article, Attribution, Record, Speaker
+from saidwhat.record import Article, Attribution, Failure, Record, Speaker
+
+if TYPE_CHECKING:
+    from saidwhat.engine.extraction import Pipeline
+    from saidwhat.engine.loading import load
+
+
+def __getattr__(name: str) -> Any:
+    """``Pipeline`` and ``load`` import spaCy on first use, not with the package: the command line
+    decides first which libraries a command may load (it keeps torch out), and commands that
+    only read a store start faster."""
+    if name == "Pipeline":
+        from saidwhat.engine.extraction import Pipeline
+        return Pipeline
+    if name == "load":
+        from saidwhat.engine.loading import load
+        return load
+    raise AttributeError(f"module 'saidwhat' has no attribute {name!r}")
+
 
 __all__ = ["extract", "load", "Pipeline", "Record", "Article", "Attribution", "Speaker", "Failure",
            "SaidwhatError", "__version__"]
 __version__ = "0.1.0"
 
-_default: Pipeline | None = None
+_default: "Pipeline | None" = None
 
 
 def extract(text: str, *, title: str | None = None, url: str | None = None,
@@ -31,5 +49,6 @@ def extract(text: str, *, title: str | None = None, url: str | None = None,
     """
     global _default
     if _default is None:
+        from saidwhat.engine.extraction import Pipeline
         _default = Pipeline()
     return _default.extract(text, title=title, url=url, published=published)

@@ -17,7 +17,8 @@ from saidwhat.store import Outcome, rows_for
 
 DEFAULT_EXTRACTOR = "saidwhat:Pipeline"
 # ``--engine`` of ingest and spark: the extractor each worker loads (picklable names).
-ENGINE_EXTRACTORS = {"learned": DEFAULT_EXTRACTOR, "fast": "saidwhat.engine.extraction:fast_pipeline"}
+ENGINE_EXTRACTORS = {"learned": "saidwhat.engine.extraction:learned_pipeline",
+                     "fast": "saidwhat.engine.extraction:fast_pipeline"}
 # The extractor's refusals that are policy (empty, binary, too large, not English), not breakage:
 # logged as skipped, like the readers' own checks.
 POLICY_CODES = frozenset({"E001", "E002", "E004", "E005"})

@@ -78,9 +78,10 @@ ENGINES = ("learned", "fast")
 
 
 def add_engine(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--engine", choices=ENGINES, default="learned",
-                        help="learned: the encoder-based tagger (default, most accurate); fast: the "
-                             "linear scorers (several times faster, fewer and shorter spans)")
+    parser.add_argument("--engine", choices=ENGINES, default="fast",
+                        help="fast: the linear scorers (default); learned: the encoder tagger (more "
+                             "attributions found and content boundaries as annotators mark them on "
+                             "PolNeAR, slower)")
 
 
 def extractor_spec(args: argparse.Namespace) -> str:

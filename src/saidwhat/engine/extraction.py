@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 
 from saidwhat.engine import docvalues as dv
 from saidwhat.engine.alignment import char_spans, token_spans
-from saidwhat.engine.components import PIPE_NAMES
+from saidwhat.engine.components import DEFAULT_ENGINE, PIPE_NAMES
 from saidwhat.engine.loading import load
 from saidwhat.errors import SaidwhatError
 from saidwhat.record import (Article, Attribution, Cue, Failure, Relation, Record, Role, SaidOn, Source,
@@ -27,7 +27,7 @@ from saidwhat.text.validate import DEFAULT_MAX_CHARS, check_text
 
 PIPES = PIPE_NAMES  # the old name, kept importable
 build_nlp = load  # the old name, kept importable
-__all__ = ["Pipeline", "Failure", "to_record", "load", "build_nlp", "fast_pipeline"]
+__all__ = ["Pipeline", "Failure", "to_record", "load", "build_nlp", "fast_pipeline", "learned_pipeline"]
 
 
 class Pipeline:
@@ -38,7 +38,7 @@ class Pipeline:
     in ``doc.user_data``, and the mapping of the Doc's offsets back onto the input."""
 
     def __init__(self, model: str | None = None, weights: str | Path | None = None,
-                 max_chars: int = DEFAULT_MAX_CHARS, batch_size: int = 16, engine: str = "learned",
+                 max_chars: int = DEFAULT_MAX_CHARS, batch_size: int = 16, engine: str = DEFAULT_ENGINE,
                  encoder: str | Path | None = None):
         self.engine = engine
         self.nlp: Language = load(model, weights, engine, encoder)
@@ -98,6 +98,11 @@ class Pipeline:
 def fast_pipeline() -> Pipeline:
     """A :class:`Pipeline` with the fast (linear) engine: the batch drivers' ``--engine fast``."""
     return Pipeline(engine="fast")
+
+
+def learned_pipeline() -> Pipeline:
+    """A :class:`Pipeline` with the learned engine: the batch drivers' ``--engine learned``."""
+    return Pipeline(engine="learned")
 
 
 

@@ -5,19 +5,19 @@ from pathlib import Path
 
 from spacy.language import Language
 
-from saidwhat.engine.components import PIPE_NAMES
+from saidwhat.engine.components import DEFAULT_ENGINE, PIPE_NAMES
 from saidwhat.engine.model import load_base
 
 
-def load(model: str | None = None, weights: str | Path | None = None, engine: str = "learned",
+def load(model: str | None = None, weights: str | Path | None = None, engine: str = DEFAULT_ENGINE,
          encoder: str | Path | None = None) -> Language:
     """A freshly loaded English pipeline with all of saidwhat's components, in order.
 
     ``nlp(text)`` alone gives every result on the Doc (span groups ``saidwhat_*`` and plain
     extension values, see :mod:`saidwhat.engine.docvalues`), with offsets into ``text``. It does
     not repair the text (mojibake, glued quote marks): :class:`saidwhat.Pipeline` does, on a copy,
-    and maps the offsets back. ``engine`` is ``"learned"`` (the encoder, default) or ``"fast"``
-    (the linear scorers); ``weights`` and ``encoder`` replace the shipped linear weights and
+    and maps the offsets back. ``engine`` is ``"fast"`` (the linear scorers, default) or
+    ``"learned"`` (the encoder tagger); ``weights`` and ``encoder`` replace the shipped linear weights and
     encoder directory.
     """
     nlp = load_base(model)
