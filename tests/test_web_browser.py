@@ -209,7 +209,7 @@ def test_hover_and_select_show_the_speaker_card_and_link_to_the_speaker(site, pa
     statements = page.locator(".timeline .statement")
     assert statements.count() == 4
     quotes = statements.locator("blockquote").all_inner_texts()
-    assert "We will appeal" in quotes and "that the workers would not give up" in quotes
+    assert '"We will appeal,"' in quotes and "that the workers would not give up" in quotes
     page.screenshot(path=str(ARTIFACTS / "speaker-timeline.png"), full_page=True)
     # ... and the timeline links back to the span in its article, selected.
     statements.nth(0).locator("a.jump").click()
