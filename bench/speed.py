@@ -19,8 +19,9 @@ import sys
 import time
 from pathlib import Path
 
-if "torch" not in sys.modules:  # as the command line does (saidwhat.cli.main.keep_torch_out)
-    sys.modules["torch"] = None  # type: ignore[assignment]
+from saidwhat.cli.main import keep_torch_out  # noqa: E402
+
+keep_torch_out()  # as the command line does: what a user's `saidwhat extract` loads
 
 from saidwhat.engine.extraction import Article, Pipeline  # noqa: E402
 from saidwhat.engine.model import load_base  # noqa: E402

@@ -251,10 +251,9 @@ def tune_bias(out: Path, hold: list[Example], log: Callable[[str], None] = print
     enc = Encoder(out)
     vocabs = enc.meta["vocabs"]
     items = [x for ex in hold for x in instances(ex, enc.tokenizer, vocabs, enc.max_pieces)]
-    rows = [e for ex in hold for e in encode(ex.doc, ex.qmask, enc.tokenizer, enc.index, enc.max_pieces)]
     logps = []
-    for at in range(0, len(rows), BATCH):
-        chunk = rows[at:at + BATCH]
+    for at in range(0, len(items), BATCH):  # an Instance carries the ids, feats and firsts the session reads
+        chunk = items[at:at + BATCH]
         lp = enc._log_probs(chunk)
         logps.extend(lp[b, r.firsts] for b, r in enumerate(chunk))
 
