@@ -104,3 +104,60 @@ def test_the_ap_case_the_headline_surname_takes_the_full_name(pipeline):
     record = pipeline.extract(text)
     names = {record.speaker(a.source.speaker).name for a in record.attributions if a.source}
     assert names == {"Mark Esper"}
+
+
+def test_a_first_name_says_whom_a_she_can_stand_for(pipeline):
+    """The Indiewire case without a helping word: only the first names tell the two apart."""
+    text = ("Mary Steenburgen said the shoot had been long. Charlie McDowell said the crew stayed. "
+            "\"We finished on time,\" she said.")
+    assert speaker_names(pipeline, text)[-1] == ("she", "Mary Steenburgen")
+    text = ("Charlie McDowell said the crew stayed. Mary Steenburgen said the shoot had been long. "
+            "\"We finished on time,\" he said.")
+    assert speaker_names(pipeline, text)[-1] == ("he", "Charlie McDowell")
+
+
+def test_first_name_gender_reads_the_dictionary_and_never_guesses():
+    from saidwhat.engine.first_names import first_name_gender
+
+    assert first_name_gender("Mary") == "f" and first_name_gender("mark") == "m"
+    assert first_name_gender("Kim") is None  # borne by women and men alike
+    assert first_name_gender("J.") is None and first_name_gender("") is None
+
+
+def test_an_i_inside_a_quote_is_its_speaker_and_the_writers_i_is_no_one(pipeline):
+    from saidwhat.engine.speakers import resolve
+
+    doc = pipeline.nlp("\"I said the bill would fail,\" Senator Ann Kowalski said.\n\nI think she is right.")
+    words = [t.text for t in doc]
+    quote_i, writer_i, name = words.index("I"), len(words) - 1 - words[::-1].index("I"), words.index("Ann")
+    content = set(range(0, words.index("Senator")))
+    clusters, assignment, how = resolve(doc, [(quote_i, quote_i + 1), (name, name + 2), (writer_i, writer_i + 1)],
+                                        [set(range(quote_i + 2, quote_i + 6)), content, {writer_i + 2}])
+    assert assignment[0] == assignment[1] and clusters[assignment[1]].info.name == "Ann Kowalski"
+    assert how[0] == "in_quote:name"
+    assert clusters[assignment[2]].info.name is None and how[2] == "writer:none"
+
+
+def test_an_interviews_answers_belong_to_the_interviewee(pipeline):
+    text = ("Q&A with Governor Ruth Okafor\n\nGovernor Ruth Okafor spoke with reporters on Friday. "
+            "Okafor was in Lagos.\n\nQ: You said the budget is too small.\n\nA: I said it is too small "
+            "for the schools.\n\nQ: What comes next?\n\nA: We will ask again, and I believe they will listen.")
+    record = pipeline.extract(text)
+    answers = [a for a in record.attributions if a.source and a.source.text in ("I", "A", "You")]
+    assert answers
+    for att in answers:
+        assert record.speaker(att.source.speaker).name == "Ruth Okafor", att.source.text
+    assert all(s.name != "Q" for s in record.speakers)
+
+
+def test_a_surname_takes_the_full_name_the_text_gives(pipeline):
+    text = ("Bob Vander Plaats, a conservative leader, drove to Des Moines in December. "
+            "Mr. Vander Plaats said the race was open.")
+    assert speaker_names(pipeline, text)[-1] == ("Mr. Vander Plaats", "Bob Vander Plaats")
+
+
+def test_speaker_confidence_comes_with_how_the_speaker_was_found(pipeline):
+    record = pipeline.extract("Mayor Ana Ruiz said the bridge would close. \"It is unsafe,\" she said.")
+    first, second = record.attributions
+    assert first.source.speaker_how == "named_person:name" and second.source.speaker_how == "pronoun:name"
+    assert 0 < second.source.speaker_confidence < 1 and 0 < first.source.speaker_confidence < 1

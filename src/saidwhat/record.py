@@ -39,9 +39,16 @@ class Role:
 @dataclass(frozen=True)
 class Source(Role):
     speaker: str | None = None
+    # the calibrated chance that ``speaker`` is who the text means (engine/speaker_confidence.py)
+    speaker_confidence: float | None = None
+    # how the speaker was found: "named:name" (the phrase names it), "pronoun:name", "pronoun:none"
+    # (a pronoun no one named fits) … (engine/speakers.py, HOW)
+    speaker_how: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {**super().to_dict(), "speaker": self.speaker}
+        conf = None if self.speaker_confidence is None else round(self.speaker_confidence, 3)
+        return {**super().to_dict(), "speaker": self.speaker, "speaker_confidence": conf,
+                "speaker_how": self.speaker_how}
 
 
 @dataclass(frozen=True)

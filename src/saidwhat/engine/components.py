@@ -33,6 +33,7 @@ from saidwhat.engine.relations import LOOKBACK, within_article
 from saidwhat.engine.relay import apply_relays, merge_participles
 from saidwhat.engine.said_on import said_on
 from saidwhat.engine.tagged import assemble, with_nested
+from saidwhat.engine.speaker_confidence import speaker_confidence
 from saidwhat.engine.speakers import resolve
 from saidwhat.engine.table import to_rows, write_role_groups
 from saidwhat.engine.voice import MAX_ATTRIBUTED_PERCENT, MIN_WORDS, headline_end, own_voice
@@ -154,7 +155,7 @@ class Speakers:
     def __call__(self, doc: Doc) -> Doc:
         rows = dv.rows(doc)
         ranges = [(min(a["source"]), max(a["source"]) + 1) if a["source"] else None for a in rows]
-        clusters, assignment = resolve(doc, ranges, [set(a["content"]) for a in rows])
+        clusters, assignment, how = resolve(doc, ranges, [set(a["content"]) for a in rows])
         speakers = []
         for ci, cl in enumerate(clusters):
             info = cl.info
@@ -163,8 +164,9 @@ class Speakers:
                              "affiliation": info.affiliation,
                              "type": "anonymous" if anonymous_type else info.type,
                              "anonymous": info.anonymous, "mentions": [[s, e] for s, e in cl.mentions]})
-        for row, sid in zip(rows, assignment):
+        for row, sid, path in zip(rows, assignment, how):
             row["speaker"] = f"s{sid + 1}" if sid is not None else None
+            row["speaker_how"], row["speaker_confidence"] = path, speaker_confidence(path)
         doc._.saidwhat_speakers = speakers
         doc.spans[dv.SPEAKER] = [span for sp in speakers for s, e in sp["mentions"]
                                  for span in dv.labelled_spans(doc, range(s, e), sp["id"])]

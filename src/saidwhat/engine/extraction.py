@@ -138,7 +138,8 @@ def _attribution(row: dict[str, Any], role) -> Attribution:
     source = None
     if row["source"]:
         src_role = role(row["source"])
-        source = Source(src_role.spans, src_role.text, speaker=row["speaker"])
+        source = Source(src_role.spans, src_role.text, speaker=row["speaker"],
+                        speaker_confidence=row.get("speaker_confidence"), speaker_how=row.get("speaker_how"))
     said_on = None
     if (when := row["said_on"]) is not None:
         when_role = role(range(when["start"], when["end"]))

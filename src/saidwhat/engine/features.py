@@ -15,8 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy
 from spacy.tokens import Doc, Token
 
+from saidwhat.engine.docvalues import entities
 from saidwhat.lexicon import BELIEF, DOCUMENT_NOUNS, REPORTING, words
 
 CUE_POS = {"VERB"}
@@ -79,13 +81,21 @@ def _bucket(n: int) -> str:
 VECTOR_EDGES = (-0.54, -0.09, 0.49)
 
 
+_VECTOR_NAMES: dict[tuple[str, int], list[tuple[str, ...]]] = {}
+
+
 def vector_features(doc: Doc, i: int, prefix: str = "v") -> list[str]:
+    """``v{dim}={bin}`` for each dimension of token ``i``'s vector (bins split at VECTOR_EDGES)."""
     tensor = doc.tensor
     if tensor is None or len(tensor) <= i or tensor.shape[-1] == 0:
         return []
-    row = tensor[i]
-    lo, mid, hi = VECTOR_EDGES
-    return [f"{prefix}{d}={0 if x < lo else 1 if x < mid else 2 if x < hi else 3}" for d, x in enumerate(row.tolist())]
+    dims = tensor.shape[-1]
+    names = _VECTOR_NAMES.get((prefix, dims))
+    if names is None:
+        names = _VECTOR_NAMES[(prefix, dims)] = [tuple(f"{prefix}{d}={b}" for b in range(len(VECTOR_EDGES) + 1))
+                                                 for d in range(dims)]
+    bins = numpy.searchsorted(VECTOR_EDGES, tensor[i], side="right").tolist()
+    return [names[d][b] for d, b in enumerate(bins)]
 
 
 def cue_features(tok: Token, qmask: list[int]) -> list[str]:
@@ -179,7 +189,8 @@ def content_features(cue: Token, region: Region, qmask: list[int], cue_prob: flo
     qb = "q0" if inq == 0 else ("q1" if inq > 0.8 else "qpart")
     side = "after" if toks[0] > cue.i else ("before" if toks[-1] < cue.i else "around")
     kind = region.kind
-    rhead = min((doc[i] for i in toks), key=lambda t: _depth(t))
+    inside = set(toks)  # the highest word: only a word whose head lies outside can be it
+    rhead = min((t for t in (doc[i] for i in toks) if t.head.i not in inside or t.head.i == t.i), key=_depth)
     return [
         f"k={kind}", f"k|l={kind}|{lemma}", f"k|d={kind}|{cue.dep_}", f"k|t={kind}|{cue.tag_}",
         f"k|q={kind}|{qb}", f"k|side={kind}|{side}", f"k|len={kind}|{_bucket(len(toks))}",
@@ -280,7 +291,7 @@ def source_candidates(cue: Token) -> list[SourceCandidate]:
     # the nearest named entity or pronoun in the sentence as a fallback
     sent = cue.sent
     best = None
-    for ent in sent.ents:
+    for ent in entities(cue.doc, sent.start, sent.end):
         if ent.label_ in ("PERSON", "ORG", "GPE", "NORP"):
             d = abs(ent.root.i - cue.i)
             if best is None or d < best[0]:

@@ -11,6 +11,7 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from saidwhat.text.dates import TIME_WORDS, resolve
+from saidwhat.engine.docvalues import entities
 
 
 def _attached(ent: Span, cue: set[int]) -> bool:
@@ -26,7 +27,8 @@ def said_on(doc: Doc, row: dict[str, Any], published: dt.date | None) -> dict[st
     head = doc[row["cue_head"]]
     content = set(row["content"])
     cue = set(row["cue"])
-    candidates = [ent for ent in head.sent.ents
+    sent = head.sent
+    candidates = [ent for ent in entities(doc, sent.start, sent.end)
                   if ent.label_ in ("DATE", "TIME") and not any(t.i in content for t in ent)
                   and _attached(ent, cue) and TIME_WORDS.search(ent.text)]
     if not candidates:

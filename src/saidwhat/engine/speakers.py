@@ -13,11 +13,14 @@ named people), or identity across articles (that is the store's job).
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
 
 from saidwhat.lexicon import ANONYMOUS_MARKERS, ANONYMOUS_NOUNS, DOCUMENT_NOUNS, table, words
+from saidwhat.engine.docvalues import entities
+from saidwhat.engine.first_names import first_name_gender
 
 PERSON_PRONOUNS = words("pronouns_person")
 THING_PRONOUNS = words("pronouns_thing")
@@ -66,7 +69,7 @@ def _entity_text(span: Span, labels: tuple[str, ...], possessors: bool = True) -
     niece" is not Scott, "a spokeswoman for Hillary Clinton" not Clinton)."""
     owner = set() if possessors else {  # "Scott's niece", "a spokeswoman for Hillary Clinton"
         t.i for c in span.root.children if c.dep_ in ("poss", "prep") for t in c.subtree}
-    ents = [e for e in span.ents if e.label_ in labels and not owner.intersection(range(e.start, e.end))]
+    ents = [e for e in entities(span.doc, span.start, span.end) if e.label_ in labels and not owner.intersection(range(e.start, e.end))]
     head = [e for e in ents if e.start <= span.root.i < e.end]
     if head:
         return _without_article(head[0].text)
@@ -96,7 +99,7 @@ def _possessor(doc: Doc, pronoun) -> str | None:
     before ("Mayor Daniel Reyes believes …, his office said" gives Daniel Reyes)."""
     start = _sentence_before_start(doc, pronoun)
     labels = POSSESSIVES[pronoun.lower_]
-    found = [e for e in doc.ents if e.label_ in labels and start <= e.start and e.end <= pronoun.i]
+    found = [e for e in entities(doc, start, pronoun.i) if e.label_ in labels]
     return _without_article(found[-1].text) if found else None
 
 
@@ -128,7 +131,7 @@ def _title_before(span: Span) -> tuple[str | None, str | None]:
     "U.S. Defense Secretary Mark Esper" gives ("defense secretary", "U.S."), "White House press
     secretary Stephanie Grisham" ("press secretary", "White House"), "Interior Minister Wolfgang
     Peschorn" ("interior minister", None). Honorifics ("Mr.") are neither."""
-    people = [e for e in span.ents if e.label_ == "PERSON"]
+    people = [e for e in entities(span.doc, span.start, span.end) if e.label_ == "PERSON"]
     if not people:
         return None, None
     name = max(people, key=len)
@@ -178,12 +181,17 @@ def describe(doc: Doc, start: int, end: int) -> SpeakerInfo:
     if not person:  # "the mayor's spokeswoman, Ana Ruiz" where the tagger missed the name
         person = _appositive_name(root)
     if person:
-        info.name, info.type = person, "person"
+        info.name, info.type = _without_title(person), "person"
     if root.pos_ == "NOUN":
         lemma = root.lemma_.lower()
         if lemma in DOCUMENT_NOUNS:
             info.type = "document"
-            info.name = info.name or " ".join(t.text for t in span if t.dep_ != "det" and not t.is_punct)
+            named = [t for t in span if t.dep_ != "det" and not t.is_punct]
+            # "the Mueller report" has a name; "a letter", "court filings", "the study" do not
+            if any(t.pos_ == "PROPN" or t.ent_type_ for t in named):
+                info.name = info.name or " ".join(t.text for t in named)
+            else:
+                info.role = info.role or lemma
         elif lemma in GROUP_NOUNS and not person:
             info.type = "organization" if root.tag_ == "NN" else "group"
             named = [t for t in span if t.dep_ != "det" and not t.is_punct]
@@ -230,22 +238,54 @@ def describe(doc: Doc, start: int, end: int) -> SpeakerInfo:
             info.name, info.type = org, "organization"
         elif root.ent_type_ in ("GPE",) or (place and root.ent_type_ in ("GPE", "LOC")):
             info.name, info.type = place, "country"
+        elif root.ent_type_ == "NORP" and root.tag_ in ("NNS", "NNPS") and not info.definite:
+            # "Republicans said", "many Democrats": a party's or people's members, no one by name
+            info.type, info.role, info.anonymous = "group", place, True
         elif root.ent_type_ == "NORP":
             info.name, info.type = place, "group"
         else:
             info.name = span.text.removeprefix("the ").removeprefix("The ")
             # a name the tagger missed, but whose head says what it is: "Port Avalon Workers' Union"
             info.type = "organization" if root.ent_type_ == "ORG" or root.lower_ in GROUP_NOUNS else "unknown"
+            if info.type == "unknown":
+                _person_by_first_name(info)
     if not info.affiliation and info.type == "person" and (org or place) and info.name != (org or place) \
             and (org or place).lower() not in (info.role or ""):  # "Interior" of "interior minister"
         info.affiliation = org or place
     if info.name and info.affiliation and info.affiliation in info.name:
         info.affiliation = None  # "Iraqi government": the name already says it
+    _gender_by_first_name(info)
     anonymous_phrase = root.lemma_.lower() in ANONYMOUS_NOUNS or root.lower_ in ANONYMOUS_NOUNS
     if not info.name and info.type in ("person", "group", "unknown") and (
             anonymous_phrase or any(m in sentence for m in ANONYMOUS_MARKERS)):
         info.anonymous = True
     return info
+
+
+def _gender_by_first_name(info: SpeakerInfo) -> None:
+    """ "Mary Steenburgen": her first name says what the phrase's words do not."""
+    if info.gender is None and info.type == "person" and info.name:
+        given = _name_words(info.name)
+        if len(given) > 1:
+            info.gender = first_name_gender(given[0])
+
+
+def _person_by_first_name(info: SpeakerInfo) -> None:
+    """A name the tagger did not type, read as a person's where it opens with a known first name
+    ("Mayor Ana Ruiz": Ana Ruiz, mayor): the title before it is the role."""
+    words = info.name.split()
+    titles = []
+    while len(words) > 1 and _key(words[0]) in TITLE_WORDS | HONORIFICS | PORTFOLIOS:
+        titles.append(words.pop(0))
+    if len(words) < 2 or not all(w[:1].isupper() for w in words):
+        return
+    gender = first_name_gender(words[0])
+    if gender is None:
+        return
+    info.name, info.type, info.gender = " ".join(words), "person", info.gender or gender
+    role = [w for w in titles if _key(w) not in HONORIFICS]
+    if role and not info.role:
+        info.role = " ".join(w.lower() if _key(w) in TITLE_WORDS | PORTFOLIOS else w for w in role)
 
 
 def gender_of(span: Span) -> str | None:
@@ -286,6 +326,15 @@ def _compatible(pronoun: str, cand: SpeakerInfo) -> bool:
     return False
 
 
+def _without_title(name: str) -> str:
+    """A person's name without the titles the tagger took into it ("Representative Brooks" is
+    Brooks, "Sen. Ted Cruz" Ted Cruz): the title is the role, and names join by their words."""
+    words = name.split()
+    while len(words) > 1 and _key(words[0]) in TITLE_WORDS | HONORIFICS | PORTFOLIOS:
+        words.pop(0)
+    return " ".join(words)
+
+
 def _name_words(name: str) -> list[str]:
     """A name's words without a suffix ("Jr.", "III") or an honorific ("Mr."): the last is the surname."""
     words = [w for w in name.replace(",", " ").split()]
@@ -317,85 +366,249 @@ def _same(a: SpeakerInfo, b: SpeakerInfo) -> bool:
 
 
 def resolve(doc: Doc, sources: list[tuple[int, int] | None],
-            contents: list[set[int]] | None = None) -> tuple[list[Cluster], list[int | None]]:
+            contents: list[set[int]] | None = None) -> tuple[list[Cluster], list[int | None], list[str | None]]:
     """Cluster the source phrases (token ranges, in text order) into speakers.
 
     ``contents`` (token indices per attribution) keep a pronoun inside what someone else said
     from standing for that someone ("The staff member recalled that he said …": he is not the
     staff member). Returns the clusters and, per source, the index of its cluster (None for no
-    source).
+    source) and how it was found (see :data:`HOW`), ending ``:name`` where the speaker has a name
+    and ``:none`` where not, which :mod:`saidwhat.engine.speaker_confidence` turns into a confidence.
     """
     clusters: list[Cluster] = []
     assignment: list[int | None] = []
     history: list[int] = []  # cluster indices in order of mention
     owners: dict[int, int] = {}  # sentence start -> cluster of the speaker quoted in it
-    for rng in sources:
+    contents = contents or []
+    qmask = doc._.saidwhat_qmask or [0] * len(doc)
+    turns = _interview_turns(doc)
+    people = _people(doc)
+    deferred: dict[int, int] = {}  # source index -> attribution whose content holds its "I"
+    how: list[str | None] = []
+    for k, rng in enumerate(sources):
         if rng is None:
             assignment.append(None)
+            how.append(None)
             continue
-        info = describe(doc, *rng)
+        described = describe(doc, *rng)
+        had_name = bool(described.name)
+        info = _completed(described, people)
+        path = _named_path(described) if had_name else ("completed" if info.name else "phrase")
         target: int | None = next((ci for ci, cl in enumerate(clusters) if rng in cl.mentions), None)
         if target is not None:  # the same phrase is the source of several cues
             assignment.append(target)
+            earlier = next((j for j in range(k) if sources[j] == rng), None)  # else an antecedent's phrase
+            how.append(how[earlier] if earlier is not None else path)
             continue
+        if info.pronoun in FIRST_PERSON:
+            # "“I would not have run if I was not blessed,” he said": the I is whoever says the
+            # words around it, known once that attribution is read
+            holder = _holder(rng, k, contents)
+            if holder is not None:
+                deferred[k] = holder
+                assignment.append(None)
+                how.append("in_quote")
+                continue
+        turn = turns.get(rng[0]) if turns else None
+        label = turn is not None and rng[1] - rng[0] == 1 and doc[rng[0]].text == turn  # "A:" itself
+        if label and turn == "Q":
+            info = SpeakerInfo(type="person")  # the interviewer: not a speaker named "Q"
         antecedent = _relative_antecedent(doc, rng) if info.pronoun in RELATIVE_PRONOUNS else None
-        if antecedent is not None:
+        if turn is not None and ((turn == "A" and (label or info.pronoun in FIRST_PERSON))
+                                 or (turn == "Q" and info.pronoun in SECOND_PERSON)):
+            # an interview transcript: the answers' I (and the questions' you) is the interviewee
+            target, path = _cluster_of(doc, clusters, history, turns["interviewee"]), "interview"
+        elif info.pronoun in FIRST_PERSON and not qmask[rng[0]]:
+            target, path = None, "writer"  # the writer's own "I" (an op-ed's author): no one the text names
+        elif antecedent is not None:
             # "Sanders, who claims …": the noun the relative clause hangs on is the speaker
-            target = _cluster_of(doc, clusters, history, antecedent)
+            target, path = _cluster_of(doc, clusters, history, antecedent), "relative"
         elif info.pronoun:
-            reporting = {assignment[k] for k, content in enumerate((contents or [])[:len(assignment)])
-                         if rng[0] in content and assignment[k] is not None}
-            for ci in reversed(history):
-                if ci not in reporting and _compatible(info.pronoun, clusters[ci].info):
-                    target = ci
-                    break
-            if target is None and info.pronoun in ("they", "them"):
-                group = _nearest_group(doc, rng[0])
-                if group is not None:
-                    target = _cluster_of(doc, clusters, history, group)
-            if target is None and info.pronoun in PERSON_PRONOUNS:
-                # no earlier speaker fits: the nearest person the text named before ("Sondland
-                # amended his testimony … he said")
-                named = _nearest_person(doc, rng[0])
-                if named is not None:
-                    target = _cluster_of(doc, clusters, history, named, only_named=True)
-                    if target is not None and not _agrees(info.pronoun, clusters[target].info):
-                        target = None  # "she said" after a man was named: no one we know
-                    if target is not None and clusters[target].info.type in ("unknown", "country"):
-                        clusters[target].info.type = "person"  # "he" says so: a mis-tagged surname
+            path = "pronoun"
+            reporting = {assignment[j] for j, content in enumerate(contents[:len(assignment)])
+                         if rng[0] in content and assignment[j] is not None}
+            target = _pronoun_target(doc, info.pronoun, rng, clusters, history, reporting)
         elif info.definite and info.head_lemma in DOCUMENT_NOUNS and (
                 owner := _last_mention_owner(doc, rng[0], info.head_lemma, owners)) is not None:
-            target = owner  # "the statement": the last statement the text mentioned, and its speaker
+            target, path = owner, "document"  # "the statement": the last one mentioned, and its speaker
         elif not info.anonymous or info.definite:
             for ci in reversed(history):
                 if _same(clusters[ci].info, info):
                     target = ci
+                    path = path if info.name else "same"
                     break
             if target is None and info.definite and not info.name and info.head_lemma in GROUP_NOUNS:
                 # "Apple said … The company said": the last named organisation quoted before it
                 target = next((ci for ci in reversed(history) if clusters[ci].info.type == "organization"
                                and clusters[ci].info.name), None)
+                path = "company"
+        elif info.anonymous:
+            path = "anonymous"
         if target is None:
             if info.pronoun:
                 info.type = "person" if info.pronoun in PERSON_PRONOUNS else "unknown"
             clusters.append(Cluster(info))
             target = len(clusters) - 1
         else:
-            merged = clusters[target].info
-            # a gender only from the words of a phrase ("the spokeswoman"), never from a pronoun
-            # that was resolved to the speaker: one wrong guess would then block the right ones
-            for attr in ("name", "role", "affiliation") + (() if info.pronoun else ("gender",)):
-                if getattr(merged, attr) is None and getattr(info, attr) is not None:
-                    setattr(merged, attr, getattr(info, attr))
-            if merged.name and info.name and len(_name_words(info.name)) > len(_name_words(merged.name)):
-                merged.name = info.name  # "Esper" in the headline, "Mark Esper" in the lede
-            if merged.name:
-                merged.anonymous = False
+            _merge(clusters[target].info, info)
         clusters[target].mentions.append(rng)
         history.append(target)
         assignment.append(target)
+        how.append(path)
         owners[doc[rng[0]].sent.start] = target
-    return clusters, assignment
+    return _finish(doc, sources, contents, clusters, assignment, how, deferred)
+
+
+def _finish(doc: Doc, sources, contents, clusters: list[Cluster], assignment: list[int | None],
+            how: list[str | None], deferred: dict[int, int]):
+    """The deferred first persons take their holder's speaker (innermost first); mentions in text
+    order; each path says whether the speaker ended up with a name."""
+    for k in sorted(deferred, key=lambda k: len(contents[deferred[k]])):
+        target = assignment[deferred[k]]
+        if target is None:
+            clusters.append(Cluster(SpeakerInfo(type="person", pronoun=doc[sources[k][0]].lower_)))
+            target = len(clusters) - 1
+        clusters[target].mentions.append(sources[k])
+        assignment[k] = target
+    for cl in clusters:
+        cl.mentions.sort()
+    how = [None if h is None or t is None else f"{h}:{'name' if clusters[t].info.name else 'none'}"
+           for h, t in zip(how, assignment)]
+    return clusters, assignment, how
+
+
+def _named_path(info: SpeakerInfo) -> str:
+    """Which kind of name the phrase holds: a person's, an organisation's, another."""
+    if info.type == "person":
+        return "named_person"
+    return "named_org" if info.type in ("organization", "country", "group", "document") else "named_other"
+
+
+# how a source's speaker was found (resolve's third list, before ":name" / ":none")
+HOW = ("named_person", "named_org", "named_other", "completed", "phrase", "same", "company", "document", "anonymous", "pronoun", "relative",
+       "interview", "writer", "in_quote")
+
+
+def _pronoun_target(doc: Doc, pronoun: str, rng: tuple[int, int], clusters: list[Cluster],
+                    history: list[int], reporting: set[int | None]) -> int | None:
+    """The cluster a pronoun source stands for: the last earlier speaker it can be (not one whose
+    words hold it), unless a person named as a main clause's subject since is nearer; a "they"
+    with none, the group named just before; a he/she with none, the person named just before."""
+    target = None
+    for ci in reversed(history):
+        if ci not in reporting and _compatible(pronoun, clusters[ci].info):
+            target = ci
+            break
+    if pronoun in PERSON_PRONOUNS:
+        # "C. Boyden Gray, who served …, ticked through the code: “…,” he said"
+        last = max((m[1] for m in clusters[target].mentions), default=-1) if target is not None else -1
+        subject = _recent_subject(doc, rng[0], last)
+        if subject is not None:
+            named = _cluster_of(doc, clusters, history, subject, only_named=True)
+            if named is not None and named not in reporting and _agrees(pronoun, clusters[named].info):
+                target = named
+    if target is None and pronoun in ("they", "them"):
+        group = _nearest_group(doc, rng[0])
+        if group is not None:
+            target = _cluster_of(doc, clusters, history, group)
+    if target is None and pronoun in PERSON_PRONOUNS:
+        # no earlier speaker fits: "Sondland amended his testimony … he said"
+        named = _nearest_person(doc, rng[0])
+        if named is not None:
+            target = _cluster_of(doc, clusters, history, named, only_named=True)
+            if target is not None and not _agrees(pronoun, clusters[target].info):
+                target = None  # "she said" after a man was named: no one we know
+            if target is not None and clusters[target].info.type in ("unknown", "country"):
+                clusters[target].info.type = "person"  # "he" says so: a mis-tagged surname
+    return target
+
+
+def _merge(merged: SpeakerInfo, info: SpeakerInfo) -> None:
+    """What a new mention adds to its speaker. A gender only from the words of a phrase ("the
+    spokeswoman"), never from a pronoun resolved to the speaker: one wrong guess would then block
+    the right ones."""
+    for attr in ("name", "role", "affiliation") + (() if info.pronoun else ("gender",)):
+        if getattr(merged, attr) is None and getattr(info, attr) is not None:
+            setattr(merged, attr, getattr(info, attr))
+    if merged.name and info.name and len(_name_words(info.name)) > len(_name_words(merged.name)):
+        merged.name = info.name  # "Esper" in the headline, "Mark Esper" in the lede
+    if merged.name:
+        merged.anonymous = False
+
+
+def _people(doc: Doc) -> list[tuple[int, list[str], str]]:
+    """Every person the text names in full (two words or more): (first token, name words, name)."""
+    out = []
+    for e in entities(doc):
+        if e.label_ == "PERSON" and not any(ch in e.text for ch in "[](){}"):
+            name = _without_title(e.text)
+            words = _name_words(name)
+            if len(words) > 1:
+                out.append((e.start, words, name))
+    return out
+
+
+def _completed(info: SpeakerInfo, people: list[tuple[int, list[str], str]]) -> SpeakerInfo:
+    """A surname's full name where the text gives one ("Schilling" is Curt Schilling, "Mr. Vander
+    Plaats" Bob Vander Plaats): the full names ending in those words; of several people with
+    that surname, the one named first. Never a full name for a word no person ends with."""
+    if not info.name or info.type not in ("person", "unknown") or info.anonymous:
+        return info
+    words = _name_words(info.name)
+    if not words or len(words) > 2 or (len(words) == 2 and info.type != "person"):
+        return info
+    n = len(words)
+    fits = [(at, full, name) for at, full, name in people if len(full) > n and full[-n:] == words]
+    if not fits:
+        return info
+    at, full, name = min(fits)
+    info.name, info.type = name, "person"
+    if info.gender is None:
+        info.gender = first_name_gender(full[0])
+    return info
+
+
+FIRST_PERSON = frozenset({"i", "me", "we", "us"})
+SECOND_PERSON = frozenset({"you"})
+
+
+def _holder(rng: tuple[int, int], k: int, contents: list[set[int]]) -> int | None:
+    """The attribution (other than ``k``) whose content holds the phrase, the innermost."""
+    around = [j for j, content in enumerate(contents) if j != k and rng[0] in content]
+    return min(around, key=lambda j: len(contents[j])) if around else None
+
+
+def _interview_turns(doc: Doc) -> dict:
+    """An interview transcript's turns: token index -> "Q" or "A" for every token of a paragraph
+    that opens with "Q:" or "A:", and ``"interviewee"``: the person the text names most often
+    before the first question (None where the text is no transcript: fewer than two of each)."""
+    opens: list[tuple[int, str]] = []
+    start = 0
+    for tok in doc:
+        if tok.i == start and tok.text in ("Q", "A") and tok.i + 1 < len(doc) and doc[tok.i + 1].text == ":":
+            opens.append((tok.i, tok.text))
+        if "\n" in tok.text_with_ws:
+            start = tok.i + 1
+        elif tok.is_space and tok.i == start:
+            start = tok.i + 1
+    if sum(1 for _, t in opens if t == "Q") < 2 or sum(1 for _, t in opens if t == "A") < 2:
+        return {}
+    people = [e for e in entities(doc, 0, opens[0][0]) if e.label_ == "PERSON"]
+    if not people:
+        return {}
+    surname = Counter(_name_words(e.text)[-1] for e in people if _name_words(e.text))
+    if not surname:
+        return {}
+    best = surname.most_common(1)[0][0]
+    person = max((e for e in people if _name_words(e.text) and _name_words(e.text)[-1] == best), key=len)
+    turns: dict = {"interviewee": (person.start, person.end)}
+    for n, (at, kind) in enumerate(opens):
+        end = opens[n + 1][0] if n + 1 < len(opens) else len(doc)
+        for i in range(at, end):
+            if doc[i].text in ("Q", "A") and i > at and "\n" in doc[i - 1].text_with_ws:
+                break
+            turns[i] = kind
+    return turns
 
 
 def _cluster_of(doc: Doc, clusters: list[Cluster], history: list[int], phrase: tuple[int, int],
@@ -406,12 +619,24 @@ def _cluster_of(doc: Doc, clusters: list[Cluster], history: list[int], phrase: t
     held = next((ci for ci, cl in enumerate(clusters) if phrase in cl.mentions), None)
     if held is not None:
         return held
-    info = describe(doc, *phrase)
+    info = _completed(describe(doc, *phrase), _people(doc))
     nearest = next((ci for ci in reversed(history) if _same(clusters[ci].info, info)), None)
     if nearest is not None or (only_named and not info.name):
         return nearest
     clusters.append(Cluster(info, [phrase]))
     return len(clusters) - 1
+
+
+def _recent_subject(doc: Doc, before: int, after: int) -> tuple[int, int] | None:
+    """The last person named as the subject of a main clause in the sentence of ``before`` or the
+    one before it, between token ``after`` and ``before`` (the name's tokens), else None."""
+    lo = max(_sentence_before_start(doc, doc[before]), after)
+    for t in reversed(doc[lo:before]):
+        if t.dep_ in ("nsubj", "nsubjpass") and t.ent_type_ == "PERSON" and t.head.dep_ == "ROOT":
+            ent = next((e for e in entities(doc, t.sent.start, before) if e.start <= t.i < e.end), None)
+            if ent is not None:
+                return (ent.start, ent.end)
+    return None
 
 
 def _nearest_person(doc: Doc, before: int, window: int = 3) -> tuple[int, int] | None:
@@ -426,9 +651,12 @@ def _nearest_person(doc: Doc, before: int, window: int = 3) -> tuple[int, int] |
             while lo > sent.start and doc[lo - 1].pos_ == "PROPN" and doc[lo - 1].head.i == t.i:
                 lo -= 1
             return (lo, t.i + 1)
-    sents = [s for s in doc.sents if s.start <= before][-window:]
-    lo = sents[0].start if sents else 0
-    found = [e for e in doc.ents if e.label_ == "PERSON" and lo <= e.start and e.end <= before]
+    lo = sent.start
+    for _ in range(window - 1):  # back to the start of the sentence window - 1 before this one
+        if lo == 0:
+            break
+        lo = doc[lo - 1].sent.start
+    found = [e for e in entities(doc, lo, before) if e.label_ == "PERSON"]
     return (found[-1].start, found[-1].end) if found else None
 
 
@@ -440,7 +668,7 @@ def _nearest_group(doc: Doc, before: int) -> tuple[int, int] | None:
         if t.dep_ in ("nsubj", "nsubjpass") and t.tag_ in ("NNS", "NNPS"):
             return (t.left_edge.i, t.i + 1)
         if t.ent_type_ == "ORG" and t.ent_iob_ == "B":
-            ent = next((e for e in doc.ents if e.start == t.i), None)
+            ent = next((e for e in entities(doc, t.i, before) if e.start == t.i), None)
             if ent is not None and ent.end <= before:
                 return (ent.start, ent.end)
     return None

@@ -29,7 +29,8 @@ def to_rows(doc: Doc, found: list[TokenAttribution]) -> list[dict[str, Any]]:
             "cue": list(att.cue), "content": list(att.content), "source": list(att.source),
             "channel": list(att.channel), "cue_head": att.cue_head, "source_head": att.source_head,
             "lemma": "according to" if lemma == "accord" else lemma, "stance": stance_of(lemma, nxt),
-            "confidence": float(att.confidence), "speaker": None, "said_on": None,
+            "confidence": float(att.confidence), "speaker": None, "speaker_how": None,
+            "speaker_confidence": None, "said_on": None,
             "medium": [], "addressee": [],
         })
     return rows
