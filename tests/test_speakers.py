@@ -161,3 +161,11 @@ def test_speaker_confidence_comes_with_how_the_speaker_was_found(pipeline):
     first, second = record.attributions
     assert first.source.speaker_how == "named_person:name" and second.source.speaker_how == "pronoun:name"
     assert 0 < second.source.speaker_confidence < 1 and 0 < first.source.speaker_confidence < 1
+
+
+def test_a_role_and_the_named_holder_of_that_role_are_one_speaker(pipeline):
+    text = ("Austria's interior minister said the border would stay open. Interior Minister Wolfgang "
+            "Peschorn said on Monday that more police would be sent.")
+    assert [n for _s, n in speaker_names(pipeline, text)] == ["Wolfgang Peschorn"] * 2
+    text = "A minister said the border would stay open. Defense Minister Ana Ruiz said the army would help."
+    assert speaker_names(pipeline, text)[0][1] is None  # "a minister" is not necessarily her

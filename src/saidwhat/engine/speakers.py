@@ -166,7 +166,8 @@ def describe(doc: Doc, start: int, end: int) -> SpeakerInfo:
     span = doc[start:end]
     root = span.root
     info = SpeakerInfo(head_lemma=root.lemma_.lower())
-    info.definite = any(t.lower_ in ("the", "this", "that") for t in root.children if t.dep_ == "det")
+    info.definite = any(t.lower_ in ("the", "this", "that") for t in root.children if t.dep_ == "det") \
+        or any(t.dep_ == "poss" for t in root.children)  # "Austria's interior minister"
     info.gender = gender_of(span)
     if len(span) == 1 and root.pos_ == "PRON":
         info.pronoun = root.lower_
@@ -351,6 +352,11 @@ def _same(a: SpeakerInfo, b: SpeakerInfo) -> bool:
         # "the statement" after "A US embassy statement"; "the official" after "an official"
         if not b.name or (b.type == a.type and b.type in ("document", "organization", "group")):
             return True
+    if bool(a.name) != bool(b.name) and a.type == b.type == "person" and a.role and a.role == b.role \
+            and (a.affiliation is None or b.affiliation is None or a.affiliation == b.affiliation) \
+            and (a if not a.name else b).definite:
+        # "Austria's interior minister" and "Interior Minister Wolfgang Peschorn": one person
+        return True
     if a.name and b.name:
         la, lb = _name_words(a.name), _name_words(b.name)
         # "Blake" after "Tom Blake", even where the tagger did not see a person in "Blake"; two
