@@ -26,6 +26,7 @@ from saidwhat.batch.unit import DEFAULT_EXTRACTOR, Report, chunked, load_extract
 from saidwhat.batch.writer import Writer
 from saidwhat.errors import SaidwhatError
 from saidwhat.store import DEFAULT_DB, open_store
+from saidwhat.store.rows import storable
 
 EXIT_INTERRUPTED = 130
 
@@ -79,7 +80,7 @@ def run(paths: list[str], db: str = DEFAULT_DB, settings: Settings | None = None
         cursor = store.con.cursor()  # the reader thread's own connection
         try:
             units = readers.iter_units(
-                paths, settings.options, done=done.__contains__,
+                paths, settings.options, done=lambda path: storable(path) in done,
                 known=lambda source: store.known_units(source, cursor), stdin=stdin)
             writer = Writer(store, settings, total)
             try:

@@ -13,6 +13,7 @@ from typing import Any
 from saidwhat.batch.settings import Settings
 from saidwhat.batch.unit import Report
 from saidwhat.store import Outcome, Store
+from saidwhat.store.rows import storable
 
 
 class Writer:
@@ -36,7 +37,7 @@ class Writer:
 
     def flush(self) -> None:
         if self.buffer:
-            new = self.store.write(self.buffer)
+            new = self._write(self.buffer)
             r = self.report
             r.new_articles += new
             for o in self.buffer:
@@ -50,6 +51,30 @@ class Writer:
             self.buffer = []
             self._tick()
         self.last_commit = time.monotonic()
+
+    def _write(self, outcomes: list[Outcome]) -> int:
+        """One transaction for the batch; where the store refuses it, each unit alone, so that
+        one unit the store cannot take (a string it cannot encode, say) is a failed row with the
+        reason and never costs the others."""
+        try:
+            return self.store.write(outcomes)
+        except Exception:  # noqa: BLE001 - the store's refusal of some unit; found below
+            pass
+        new = 0
+        for i, o in enumerate(outcomes):
+            try:
+                new += self.store.write([o])
+                continue
+            except Exception as exc:  # noqa: BLE001 - this unit is one the store refuses
+                error = exc
+            try:  # a file name that is not UTF-8: the same unit with U+FFFD for what cannot be held
+                new += self.store.write([cleaned(o)])
+                continue
+            except Exception as exc:  # noqa: BLE001
+                error = exc
+            outcomes[i] = refused(o, error)
+            self.store.write([outcomes[i]])
+        return new
 
     def _tick(self) -> None:
         if self.bar is None:
@@ -70,6 +95,22 @@ class Writer:
             if self.bar.total is not None and not self.report.interrupted:
                 self.bar.update(max(0, self.bar.total - self.bar.n))
             self.bar.close()
+
+
+def refused(o: Outcome, exc: Exception) -> Outcome:
+    """The failed log row of a unit the store would not take, in text any store can hold."""
+    reason = f"store:{exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:300]
+    return Outcome(storable(o.unit), storable(o.source), o.kind, "failed", storable(reason), None, None, o.progress)
+
+
+def cleaned(o: Outcome) -> Outcome:
+    """The outcome with every string of its log row and its rows cleaned."""
+    def fix(value: Any) -> Any:
+        return storable(value) if isinstance(value, str) else value
+
+    rows = {t: [tuple(fix(v) for v in row) for row in rs] for t, rs in o.rows.items()} if o.rows else o.rows
+    return Outcome(storable(o.unit), storable(o.source), o.kind, o.status, fix(o.reason), o.article_id, rows,
+                   o.progress)
 
 
 def bar(total: int | None, wanted: bool | None) -> Any:

@@ -70,7 +70,8 @@ class Pipeline:
                 batch.append(Failure(article.id, exc.code, str(exc)))
                 continue
             repaired = repair(article.text)
-            batch.append((article, repaired, self.make_doc(repaired, article)))
+            long = len(repaired.text) > WINDOW_CHARS  # parsed on its own, in windows
+            batch.append((article, repaired, None if long else self.make_doc(repaired, article)))
             if len(batch) >= self.batch_size:
                 yield from self._flush(batch)
                 batch = []
@@ -85,14 +86,59 @@ class Pipeline:
         return doc
 
     def _flush(self, batch):
-        docs = [item[2] for item in batch if not isinstance(item, Failure)]
+        docs = [item[2] for item in batch if not isinstance(item, Failure) and item[2] is not None]
         parsed = iter(self.nlp.pipe(docs, batch_size=self.batch_size))
         for item in batch:
             if isinstance(item, Failure):
                 yield item
                 continue
-            article, repaired, _ = item
-            yield to_record(next(parsed), repaired, article)
+            article, repaired, doc = item
+            yield to_record(next(parsed) if doc is not None else self._windowed(repaired, article),
+                            repaired, article)
+
+    def _windowed(self, repaired: Repaired, article: Article) -> Doc:
+        """A long text parsed in windows of whole paragraphs (the parser's time and memory grow
+        with what it holds at once), joined into one Doc of exactly the same text, which
+        saidwhat's own stages then read whole: offsets stay true, cost stays linear."""
+        text = repaired.text
+        parts = []
+        for start, end in window_bounds(text, WINDOW_CHARS):
+            part = self.nlp.make_doc(text[start:end])
+            for name, proc in self.nlp.pipeline:
+                if name not in PIPE_NAMES:
+                    part = proc(part)
+            parts.append(part)
+        doc = Doc.from_docs(parts, ensure_whitespace=False)
+        doc.user_data[dv.TITLE] = article.title
+        doc.user_data[dv.PUBLISHED] = article.published
+        for name, proc in self.nlp.pipeline:
+            if name in PIPE_NAMES:
+                doc = proc(doc)
+        return doc
+
+
+WINDOW_CHARS = 100_000
+
+
+def window_bounds(text: str, size: int) -> list[tuple[int, int]]:
+    """``(start, end)`` pieces of at most ``size`` characters that together are ``text``: cut
+    after a line break where one lies in the second half of the window, else after a sentence's
+    full stop, else at a space, else anywhere."""
+    bounds, start = [], 0
+    while len(text) - start > size:
+        stop = start + size
+        half = start + size // 2
+        cut = text.rfind("\n", half, stop) + 1
+        if cut <= half:
+            cut = text.rfind(". ", half, stop) + 2
+        if cut <= half:
+            cut = text.rfind(" ", half, stop) + 1
+        if cut <= half:
+            cut = stop
+        bounds.append((start, cut))
+        start = cut
+    bounds.append((start, len(text)))
+    return bounds
 
 
 def fast_pipeline() -> Pipeline:

@@ -13,7 +13,6 @@ named people), or identity across articles (that is the store's job).
 """
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span
@@ -21,6 +20,8 @@ from spacy.tokens import Doc, Span
 from saidwhat.lexicon import ANONYMOUS_MARKERS, ANONYMOUS_NOUNS, DOCUMENT_NOUNS, table, words
 from saidwhat.engine.docvalues import entities
 from saidwhat.engine.first_names import first_name_gender
+from saidwhat.engine.person_names import HONORIFICS, PORTFOLIOS, TITLE_WORDS, key, name_words, without_title
+from saidwhat.engine.transcripts import FIRST_PERSON, SECOND_PERSON, holder, interview_turns
 
 PERSON_PRONOUNS = words("pronouns_person")
 THING_PRONOUNS = words("pronouns_thing")
@@ -87,10 +88,6 @@ def _capitalised_by_position(tok) -> bool:
 # possessive pronoun -> entity labels of what it can stand for ("his office": a PERSON's)
 FEMALE = words("gender_female")
 MALE = words("gender_male")
-PORTFOLIOS = words("portfolios")
-TITLE_WORDS = words("role_titles")
-HONORIFICS = words("honorifics")
-SUFFIXES = words("name_suffixes")
 POSSESSIVES = {word: tuple(labels.split()) for word, labels in table("possessives").items()}
 
 
@@ -140,11 +137,11 @@ def _title_before(span: Span) -> tuple[str | None, str | None]:
         return None, None
     affiliation: list = []
     while words and words[0].ent_type_ in ("GPE", "NORP", "ORG", "PERSON") \
-            and _key(words[0].text) not in PORTFOLIOS | TITLE_WORDS:
+            and key(words[0].text) not in PORTFOLIOS | TITLE_WORDS:
         affiliation.append(words.pop(0))
-    words = [t for t in words if _key(t.text) not in HONORIFICS]
+    words = [t for t in words if key(t.text) not in HONORIFICS]
     affiliation_text = " ".join(t.text for t in affiliation) or None
-    if not words or not (words[-1].pos_ == "NOUN" or _key(words[-1].text) in TITLE_WORDS):
+    if not words or not (words[-1].pos_ == "NOUN" or key(words[-1].text) in TITLE_WORDS):
         return None, affiliation_text
     return " ".join(_as_role_word(t) for t in words), affiliation_text
 
@@ -152,13 +149,9 @@ def _title_before(span: Span) -> tuple[str | None, str | None]:
 def _as_role_word(tok) -> str:
     """A title word as a role: common words in lower case ("Defense Secretary" is "defense
     secretary"); names and abbreviations as written ("former Pennsylvania Gov.", "DNC chairwoman")."""
-    if tok.text.endswith(".") or (tok.ent_type_ and _key(tok.text) not in PORTFOLIOS | TITLE_WORDS):
+    if tok.text.endswith(".") or (tok.ent_type_ and key(tok.text) not in PORTFOLIOS | TITLE_WORDS):
         return tok.text
     return tok.lower_
-
-
-def _key(word: str) -> str:
-    return word.lower().rstrip(".")
 
 
 def describe(doc: Doc, start: int, end: int) -> SpeakerInfo:
@@ -182,7 +175,7 @@ def describe(doc: Doc, start: int, end: int) -> SpeakerInfo:
     if not person:  # "the mayor's spokeswoman, Ana Ruiz" where the tagger missed the name
         person = _appositive_name(root)
     if person:
-        info.name, info.type = _without_title(person), "person"
+        info.name, info.type = without_title(person), "person"
     if root.pos_ == "NOUN":
         lemma = root.lemma_.lower()
         if lemma in DOCUMENT_NOUNS:
@@ -266,7 +259,7 @@ def describe(doc: Doc, start: int, end: int) -> SpeakerInfo:
 def _gender_by_first_name(info: SpeakerInfo) -> None:
     """ "Mary Steenburgen": her first name says what the phrase's words do not."""
     if info.gender is None and info.type == "person" and info.name:
-        given = _name_words(info.name)
+        given = name_words(info.name)
         if len(given) > 1:
             info.gender = first_name_gender(given[0])
 
@@ -276,7 +269,7 @@ def _person_by_first_name(info: SpeakerInfo) -> None:
     ("Mayor Ana Ruiz": Ana Ruiz, mayor): the title before it is the role."""
     words = info.name.split()
     titles = []
-    while len(words) > 1 and _key(words[0]) in TITLE_WORDS | HONORIFICS | PORTFOLIOS:
+    while len(words) > 1 and key(words[0]) in TITLE_WORDS | HONORIFICS | PORTFOLIOS:
         titles.append(words.pop(0))
     if len(words) < 2 or not all(w[:1].isupper() for w in words):
         return
@@ -284,9 +277,9 @@ def _person_by_first_name(info: SpeakerInfo) -> None:
     if gender is None:
         return
     info.name, info.type, info.gender = " ".join(words), "person", info.gender or gender
-    role = [w for w in titles if _key(w) not in HONORIFICS]
+    role = [w for w in titles if key(w) not in HONORIFICS]
     if role and not info.role:
-        info.role = " ".join(w.lower() if _key(w) in TITLE_WORDS | PORTFOLIOS else w for w in role)
+        info.role = " ".join(w.lower() if key(w) in TITLE_WORDS | PORTFOLIOS else w for w in role)
 
 
 def gender_of(span: Span) -> str | None:
@@ -327,25 +320,6 @@ def _compatible(pronoun: str, cand: SpeakerInfo) -> bool:
     return False
 
 
-def _without_title(name: str) -> str:
-    """A person's name without the titles the tagger took into it ("Representative Brooks" is
-    Brooks, "Sen. Ted Cruz" Ted Cruz): the title is the role, and names join by their words."""
-    words = name.split()
-    while len(words) > 1 and _key(words[0]) in TITLE_WORDS | HONORIFICS | PORTFOLIOS:
-        words.pop(0)
-    return " ".join(words)
-
-
-def _name_words(name: str) -> list[str]:
-    """A name's words without a suffix ("Jr.", "III") or an honorific ("Mr."): the last is the surname."""
-    words = [w for w in name.replace(",", " ").split()]
-    while words and words[-1].lower().rstrip(".") in SUFFIXES:
-        words.pop()
-    while words and words[0].lower().rstrip(".") in HONORIFICS:
-        words.pop(0)
-    return words
-
-
 def _same(a: SpeakerInfo, b: SpeakerInfo) -> bool:
     """Whether a later definite/name mention ``b`` refers back to the earlier speaker ``a``."""
     if b.definite and b.head_lemma and b.head_lemma == a.head_lemma:
@@ -358,7 +332,7 @@ def _same(a: SpeakerInfo, b: SpeakerInfo) -> bool:
         # "Austria's interior minister" and "Interior Minister Wolfgang Peschorn": one person
         return True
     if a.name and b.name:
-        la, lb = _name_words(a.name), _name_words(b.name)
+        la, lb = name_words(a.name), name_words(b.name)
         # "Blake" after "Tom Blake", even where the tagger did not see a person in "Blake"; two
         # different first names are two people ("James P. Kennedy Jr." is not "Patrick W. Carlineo
         # Jr.", "Jeh Johnson" not "Gary Johnson")
@@ -387,7 +361,7 @@ def resolve(doc: Doc, sources: list[tuple[int, int] | None],
     owners: dict[int, int] = {}  # sentence start -> cluster of the speaker quoted in it
     contents = contents or []
     qmask = doc._.saidwhat_qmask or [0] * len(doc)
-    turns = _interview_turns(doc)
+    turns = interview_turns(doc)
     people = _people(doc)
     deferred: dict[int, int] = {}  # source index -> attribution whose content holds its "I"
     how: list[str | None] = []
@@ -409,9 +383,9 @@ def resolve(doc: Doc, sources: list[tuple[int, int] | None],
         if info.pronoun in FIRST_PERSON:
             # "“I would not have run if I was not blessed,” he said": the I is whoever says the
             # words around it, known once that attribution is read
-            holder = _holder(rng, k, contents)
-            if holder is not None:
-                deferred[k] = holder
+            around = holder(rng, k, contents)
+            if around is not None:
+                deferred[k] = around
                 assignment.append(None)
                 how.append("in_quote")
                 continue
@@ -536,7 +510,7 @@ def _merge(merged: SpeakerInfo, info: SpeakerInfo) -> None:
     for attr in ("name", "role", "affiliation") + (() if info.pronoun else ("gender",)):
         if getattr(merged, attr) is None and getattr(info, attr) is not None:
             setattr(merged, attr, getattr(info, attr))
-    if merged.name and info.name and len(_name_words(info.name)) > len(_name_words(merged.name)):
+    if merged.name and info.name and len(name_words(info.name)) > len(name_words(merged.name)):
         merged.name = info.name  # "Esper" in the headline, "Mark Esper" in the lede
     if merged.name:
         merged.anonymous = False
@@ -547,8 +521,8 @@ def _people(doc: Doc) -> list[tuple[int, list[str], str]]:
     out = []
     for e in entities(doc):
         if e.label_ == "PERSON" and not any(ch in e.text for ch in "[](){}"):
-            name = _without_title(e.text)
-            words = _name_words(name)
+            name = without_title(e.text)
+            words = name_words(name)
             if len(words) > 1:
                 out.append((e.start, words, name))
     return out
@@ -560,7 +534,7 @@ def _completed(info: SpeakerInfo, people: list[tuple[int, list[str], str]]) -> S
     that surname, the one named first. Never a full name for a word no person ends with."""
     if not info.name or info.type not in ("person", "unknown") or info.anonymous:
         return info
-    words = _name_words(info.name)
+    words = name_words(info.name)
     if not words or len(words) > 2 or (len(words) == 2 and info.type != "person"):
         return info
     n = len(words)
@@ -574,47 +548,26 @@ def _completed(info: SpeakerInfo, people: list[tuple[int, list[str], str]]) -> S
     return info
 
 
-FIRST_PERSON = frozenset({"i", "me", "we", "us"})
-SECOND_PERSON = frozenset({"you"})
+def _relative_antecedent(doc: Doc, rng: tuple[int, int]) -> tuple[int, int] | None:
+    """The noun phrase a relative pronoun stands for (its clause's head noun and what precedes
+    it in its phrase), as a token range; None where the parse does not show one."""
+    if rng[1] - rng[0] != 1:
+        return None
+    verb = doc[rng[0]].head
+    if verb.dep_ != "relcl":
+        return None
+    noun = verb.head
+    if noun.pos_ not in ("NOUN", "PROPN"):
+        return None
+    return (noun.left_edge.i, noun.i + 1)
 
 
-def _holder(rng: tuple[int, int], k: int, contents: list[set[int]]) -> int | None:
-    """The attribution (other than ``k``) whose content holds the phrase, the innermost."""
-    around = [j for j, content in enumerate(contents) if j != k and rng[0] in content]
-    return min(around, key=lambda j: len(contents[j])) if around else None
-
-
-def _interview_turns(doc: Doc) -> dict:
-    """An interview transcript's turns: token index -> "Q" or "A" for every token of a paragraph
-    that opens with "Q:" or "A:", and ``"interviewee"``: the person the text names most often
-    before the first question (None where the text is no transcript: fewer than two of each)."""
-    opens: list[tuple[int, str]] = []
-    start = 0
-    for tok in doc:
-        if tok.i == start and tok.text in ("Q", "A") and tok.i + 1 < len(doc) and doc[tok.i + 1].text == ":":
-            opens.append((tok.i, tok.text))
-        if "\n" in tok.text_with_ws:
-            start = tok.i + 1
-        elif tok.is_space and tok.i == start:
-            start = tok.i + 1
-    if sum(1 for _, t in opens if t == "Q") < 2 or sum(1 for _, t in opens if t == "A") < 2:
-        return {}
-    people = [e for e in entities(doc, 0, opens[0][0]) if e.label_ == "PERSON"]
-    if not people:
-        return {}
-    surname = Counter(_name_words(e.text)[-1] for e in people if _name_words(e.text))
-    if not surname:
-        return {}
-    best = surname.most_common(1)[0][0]
-    person = max((e for e in people if _name_words(e.text) and _name_words(e.text)[-1] == best), key=len)
-    turns: dict = {"interviewee": (person.start, person.end)}
-    for n, (at, kind) in enumerate(opens):
-        end = opens[n + 1][0] if n + 1 < len(opens) else len(doc)
-        for i in range(at, end):
-            if doc[i].text in ("Q", "A") and i > at and "\n" in doc[i - 1].text_with_ws:
-                break
-            turns[i] = kind
-    return turns
+def _last_mention_owner(doc: Doc, before: int, lemma: str, owners: dict[int, int]) -> int | None:
+    """The speaker of the sentence holding the nearest earlier mention of ``lemma``, if any."""
+    for tok in reversed(doc[:before]):
+        if tok.lemma_.lower() == lemma and tok.pos_ == "NOUN":
+            return owners.get(tok.sent.start)
+    return None
 
 
 def _cluster_of(doc: Doc, clusters: list[Cluster], history: list[int], phrase: tuple[int, int],
@@ -677,26 +630,4 @@ def _nearest_group(doc: Doc, before: int) -> tuple[int, int] | None:
             ent = next((e for e in entities(doc, t.i, before) if e.start == t.i), None)
             if ent is not None and ent.end <= before:
                 return (ent.start, ent.end)
-    return None
-
-
-def _relative_antecedent(doc: Doc, rng: tuple[int, int]) -> tuple[int, int] | None:
-    """The noun phrase a relative pronoun stands for (its clause's head noun and what precedes
-    it in its phrase), as a token range; None where the parse does not show one."""
-    if rng[1] - rng[0] != 1:
-        return None
-    verb = doc[rng[0]].head
-    if verb.dep_ != "relcl":
-        return None
-    noun = verb.head
-    if noun.pos_ not in ("NOUN", "PROPN"):
-        return None
-    return (noun.left_edge.i, noun.i + 1)
-
-
-def _last_mention_owner(doc: Doc, before: int, lemma: str, owners: dict[int, int]) -> int | None:
-    """The speaker of the sentence holding the nearest earlier mention of ``lemma``, if any."""
-    for tok in reversed(doc[:before]):
-        if tok.lemma_.lower() == lemma and tok.pos_ == "NOUN":
-            return owners.get(tok.sent.start)
     return None

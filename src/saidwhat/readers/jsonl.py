@@ -26,11 +26,30 @@ def parse_line(line: bytes | str) -> tuple[dict[str, Any] | None, str | None]:
         return None, f"encoding:{short(exc)}"
     except json.JSONDecodeError as exc:
         return None, f"json:column {exc.colno}: {exc.msg}"
+    except RecursionError:
+        return None, "json:nested too deeply"
     if not isinstance(obj, dict):
         return None, "json:not an object"
     if not isinstance(obj.get("text"), str):
         return None, 'json:no "text" string'
+    for name in FIELDS:
+        value = obj.get(name)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            obj[name] = value = str(value)  # "published": 20190101, "id": 17
+        if isinstance(value, str) and _unencodable(value):
+            return None, f'encoding:a lone surrogate in "{name}" (text that UTF-8 cannot hold)'
     return obj, None
+
+
+FIELDS = ("text", "id", "title", "url", "published", "date", "site", "author")
+
+
+def _unencodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _given(value: Any) -> str | None:

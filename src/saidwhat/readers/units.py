@@ -13,6 +13,7 @@ import gzip
 import hashlib
 import io
 import os
+import stat
 import sys
 import zlib
 from dataclasses import replace
@@ -50,22 +51,48 @@ def expand(paths: Iterable[str]) -> Iterator[tuple[str, str | None]]:
             yield os.path.abspath(given), "not-found"
             continue
         for match in matches:
-            for path in _walk(match):
+            for path, problem in _walk(match):
                 path = os.path.abspath(path)
                 if path not in seen:
                     seen.add(path)
-                    yield path, None
+                    yield path, problem or _special(path)
 
 
-def _walk(path: str) -> Iterator[str]:
+SPECIAL = "special-file"  # a problem that is a skip, not a failure: FIFOs, sockets, devices
+
+
+def _special(path: str) -> str | None:
+    """Why a path that is no regular file is never opened (a FIFO would hang the read), else None."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None  # reported when it is opened
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    kind = ("fifo" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode)
+            else "device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "other")
+    return f"{SPECIAL}:{kind}"
+
+
+def _walk(path: str) -> Iterator[tuple[str, str | None]]:
+    """The files under ``path`` in sorted order, hidden entries skipped; a folder that cannot be
+    read comes with its problem (it is logged, never silently left out)."""
     if not os.path.isdir(path):
-        yield path
+        yield path, None
         return
-    for root, dirs, files in os.walk(path):
+    problems: list[tuple[str, str]] = []
+
+    def unreadable(exc: OSError) -> None:
+        problems.append((exc.filename or path, f"read:{short(exc)}"))
+
+    for root, dirs, files in os.walk(path, onerror=unreadable):
+        while problems:
+            yield problems.pop(0)
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if not name.startswith("."):
-                yield os.path.join(root, name)
+                yield os.path.join(root, name), None
+    yield from problems
 
 
 def total_bytes(paths: Iterable[str]) -> int | None:
@@ -95,7 +122,8 @@ def iter_units(paths: Iterable[str], options: Options = Options(),
     progress = Progress()
     for path, problem in expand(paths):
         if problem is not None:
-            yield Unit(path, path, "path", status="failed", reason=problem, progress=progress.done)
+            status = "skipped" if problem.startswith(SPECIAL) else "failed"
+            yield Unit(path, path, "path", status=status, reason=problem, progress=progress.done)
             continue
         if path == STDIN:
             yield from _read_stdin(stdin or sys.stdin.buffer, options, progress)

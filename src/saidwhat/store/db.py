@@ -13,7 +13,7 @@ from typing import Any, Sequence
 
 from saidwhat.errors import SaidwhatError
 from saidwhat.store import schema
-from saidwhat.store.rows import Outcome
+from saidwhat.store.rows import Outcome, storable
 from saidwhat.store.schema import DEFAULT_DB, MIGRATIONS, ORDER, ROW_TABLES, SCHEMA, TABLES, column_type, ddl
 from saidwhat.store.sql import insert_rows
 
@@ -51,7 +51,7 @@ class Store:
         """Units of one file already handled (ok or skipped); failed ones are tried again."""
         con = cursor if cursor is not None else self.con
         rows = con.execute("SELECT unit FROM ingest_log WHERE source = ? AND status <> 'failed'",
-                           [source]).fetchall()
+                           [storable(source)]).fetchall()
         return {r[0] for r in rows}
 
     def version(self) -> int:

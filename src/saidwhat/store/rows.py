@@ -5,6 +5,8 @@ Both batch drivers (local and Spark) make rows here, so they store the same thin
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
@@ -24,6 +26,15 @@ class Outcome:
 
     def log_row(self) -> tuple:
         return (self.unit, self.source, self.kind, self.status, self.reason, self.article_id)
+
+
+def storable(text: str) -> str:
+    """``text`` with each code point UTF-8 cannot hold (a lone surrogate, an undecodable byte of a
+    file name) as U+FFFD: one for one, so every offset into it stays true."""
+    return _SURROGATES.sub("\ufffd", text) if text else text
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def _spans(spans: Iterable[Sequence[int]] | None) -> list[list[int]] | None:
