@@ -165,3 +165,52 @@ def test_window_bounds_cover_the_text_exactly():
     bounds = window_bounds(text, 100)
     assert "".join(text[s:e] for s, e in bounds) == text
     assert all(e - s <= 100 for s, e in bounds) and bounds[0][1] % 8 == 0  # cut after a line break
+
+
+def _warc(gz: bool, n: int = 5) -> bytes:
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    buf = io.BytesIO()
+    writer = WARCWriter(buf, gzip=gz)
+    for i in range(n):
+        http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+        body = f"<html><body><article><p>{story(i)}</p></article></body></html>".encode()
+        writer.write_record(writer.create_warc_record(f"https://w.example/{i}", "response",
+                                                      payload=io.BytesIO(body), http_headers=http))
+    return buf.getvalue()
+
+
+def _records(db: str) -> dict[str, tuple[str, str | None]]:
+    return {u.split("#", 1)[1]: v for u, v in log(db).items() if "#" in u}
+
+
+@pytest.mark.parametrize("gz", [True, False])
+def test_an_archive_cut_mid_record_accounts_for_the_lost_record(tmp_path, gz):
+    data = _warc(gz)
+    src = tmp_path / ("cut.warc.gz" if gz else "cut.warc")
+    src.write_bytes(data[: int(len(data) * 0.7)])
+    db = str(tmp_path / "s.duckdb")
+    report = ingest.run([str(src)], db, settings(workers=0))
+    rows = _records(db)
+    assert [st for _r, (st, _why) in sorted(rows.items())][-1] == "failed"
+    assert any("truncated" in (why or "") for _st, why in rows.values())
+    assert report.exit_code == EXIT_PARTIAL and report.ok >= 3
+
+
+def test_a_content_length_that_runs_past_its_record_fails_every_record_it_swallowed(tmp_path):
+    data = _warc(False)
+    second = data.index(b"WARC/1.", 10)
+    at = data.index(b"Content-Length: ", second) + len(b"Content-Length: ")
+    end = data.index(b"\r\n", at)
+    data = data[:at] + str(int(data[at:end]) + 5000).encode() + data[end:]
+    src = tmp_path / "long.warc"
+    src.write_bytes(data)
+    db = str(tmp_path / "s.duckdb")
+    ingest.run([str(src)], db, settings(workers=0))
+    rows = _records(db)
+    assert rows["record=1"][0] == "ok"
+    assert [rows[f"record={i}"][0] for i in range(2, 6)] == ["failed"] * 4  # 2 and the 3 inside it
+    assert "more record" in rows["record=2"][1]

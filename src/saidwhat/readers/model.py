@@ -46,6 +46,7 @@ class Unit:
     status: str | None = None
     reason: str | None = None
     progress: int = 0  # input bytes consumed when this unit was read (for the progress bar)
+    swallowed: int = 0  # WARC: records found inside this record's block (it is failed; so are they)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import re
 from dataclasses import replace
 from typing import IO, Any, Iterator
 
@@ -37,15 +38,30 @@ def warc_units(source: str, raw: IO[bytes], options: Options, progress: Progress
             for record in it:
                 number += 1
                 good += 1
+                swallowed = 0
                 if number > yielded:
                     yielded = number
                     uid = f"{source}#record={number}"
                     unit = None if uid in skip else _warc_unit(uid, source, record, options)
                     if unit is not None:
+                        swallowed = unit.swallowed
                         if hashed:
                             unit = replace(unit, id=uid + "#" + _digest(unit))
                         yield replace(unit, progress=progress.done + it.get_record_offset())
+                for _ in range(swallowed):  # records inside this one's over-long block: lost, said so
+                    number += 1
+                    yielded = max(yielded, number)
+                    yield Unit(f"{source}#record={number}", source, "record", status="failed",
+                               reason="warc:inside the record before it (its Content-Length runs past its end)",
+                               progress=progress.done + it.get_record_offset())
                 end = it.get_record_offset() + it.get_record_length()
+            unread = _unread(raw, end) if stream is raw else 0
+            if unread:  # the archive ends inside a record warcio could not even begin to read
+                number += 1
+                yielded = max(yielded, number)
+                yield Unit(f"{source}#record={number}", source, "record", status="failed",
+                           reason=f"warc:truncated record at byte {end} ({unread} bytes unread)",
+                           progress=progress.done + end)
             break
         except Exception as exc:  # noqa: BLE001 - any parse error of a damaged archive
             if "non-chunked gzip" in str(exc) and stream is raw and raw.seekable():
@@ -67,6 +83,20 @@ def warc_units(source: str, raw: IO[bytes], options: Options, progress: Progress
         status, reason = ("ok", None) if number else ("skipped", "empty")
         yield Unit(source, source, "container", status=status, reason=reason,
                    progress=progress.at(raw))
+
+
+def _unread(raw: IO[bytes], end: int) -> int:
+    """Bytes after the last whole record that are not just padding (0 where it cannot tell)."""
+    if not raw.seekable():
+        return 0
+    here = raw.tell()
+    raw.seek(end)
+    rest = raw.read(1 << 16)
+    raw.seek(here)
+    return len(rest) if rest.strip(b"\r\n\x00 ") else 0
+
+
+RECORD_START = re.compile(rb"\r?\nWARC/1\.[01]\r?\nWARC-")
 
 
 def _resync(raw: IO[bytes], start: int) -> int | None:
@@ -111,8 +141,18 @@ def _warc_unit(uid: str, source: str, record: Any, options: Options) -> Unit:
                     reason=f"http:unsupported content-encoding {encoding}", url=url)
     try:
         body = record.content_stream().read(options.max_bytes + 1)
+        while record.raw_stream.read(1 << 16):  # the rest of the block, to see that it is all there
+            pass
     except Exception as exc:  # noqa: BLE001 - broken chunked or compressed payloads
         return Unit(uid, source, "record", status="failed", reason=f"http:{short(exc)}", url=url)
+    inside = len(RECORD_START.findall(body))
+    if inside:
+        return Unit(uid, source, "record", status="failed", url=url, swallowed=inside,
+                    reason=f"warc:its block holds {inside} more record(s) (a Content-Length that is too large)")
+    missing = getattr(record.raw_stream, "limit", 0) or 0
+    if missing > 0:
+        return Unit(uid, source, "record", status="failed", url=url,
+                    reason=f"warc:truncated record ({missing} bytes of its block missing)")
     if len(body) > options.max_bytes:
         return Unit(uid, source, "record", status="skipped",
                     reason=f"too-large:more than {options.max_bytes} bytes", url=url)
