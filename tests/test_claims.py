@@ -130,3 +130,28 @@ def test_band_storage_behind_one_interface():
         assert all(a in nodes and b < a for a, b in pairs[0])
         found.extend(pairs[0])
     assert (2, 1) in found and (3, 2) in found  # overlapping slices share bands
+
+
+def test_reprints_cost_candidates_linear_in_their_number():
+    """Many copies of one paragraph: each new copy meets at most ``max_bucket`` earlier ones per
+    band key, the earliest (where the claim's representative is), in the store and in memory."""
+    import duckdb
+
+    from saidwhat.crossref.bands import MemoryBands, StoreBands
+
+    sig = claims.signatures([" ".join(WORDS[0:25])])[0]
+    b, r = claims.Params().bands
+    con = duckdb.connect()
+    claims.ensure_tables(con)
+    store, memory = StoreBands(con, b, r, max_bucket=5), MemoryBands(b, r, max_bucket=5)
+    for first in (1, 101):
+        nodes = list(range(first, first + 100))
+        found = []
+        for bands in (store, memory):
+            bands.add(nodes, [sig] * len(nodes))
+            left, right = bands.candidates()
+            found.append(sorted(zip(left.tolist(), right.tolist())))
+        assert found[0] == found[1]
+        assert len(found[0]) <= 5 * len(nodes)  # all pairs would be thousands
+        assert {b for _a, b in found[0]} <= {1, 2, 3, 4, 5}  # the earliest copies
+        assert {a for a, _b in found[0]} == set(nodes) - {1}  # every copy still meets one

@@ -41,11 +41,17 @@ class Bands(Protocol):
         of those added last (the earlier one is from the store or from the same batch)."""
 
 
+# Of the earlier signatures sharing a band key, a new one is paired with this many, the earliest
+# (a claim's representative is the member that founded it, so the earliest members are the ones
+# worth comparing): 20,000 reprints of one paragraph are 20,000 x 64 pairs at most, not 2e8.
+MAX_BUCKET = 64
+
+
 class StoreBands:
     """The bands as rows of the store's ``claim_bands`` table (the default)."""
 
-    def __init__(self, con: Any, b: int, r: int) -> None:
-        self.con, self.b, self.r = con, b, r
+    def __init__(self, con: Any, b: int, r: int, max_bucket: int = MAX_BUCKET) -> None:
+        self.con, self.b, self.r, self.max_bucket = con, b, r, max_bucket
 
     def add(self, nodes: Sequence[int], sigs: Sequence[np.ndarray]) -> None:
         temp_table(self.con, "_new_bands", [("band", "SMALLINT"), ("key", "BIGINT"), ("node", "BIGINT")],
@@ -54,16 +60,20 @@ class StoreBands:
 
     def candidates(self) -> tuple[np.ndarray, np.ndarray]:
         found = self.con.execute(
-            "SELECT DISTINCT n.node AS a, c.node AS b FROM _new_bands n "
-            "JOIN claim_bands c ON c.band = n.band AND c.key = n.key AND c.node < n.node").fetchnumpy()
+            "WITH first AS (SELECT band, key, node FROM ("
+            "  SELECT c.band, c.key, c.node, row_number() OVER (PARTITION BY c.band, c.key ORDER BY c.node) AS k"
+            "  FROM claim_bands c SEMI JOIN (SELECT DISTINCT band, key FROM _new_bands) n"
+            "  ON c.band = n.band AND c.key = n.key) WHERE k <= ?) "
+            "SELECT DISTINCT n.node AS a, f.node AS b FROM _new_bands n "
+            "JOIN first f ON f.band = n.band AND f.key = n.key AND f.node < n.node", [self.max_bucket]).fetchnumpy()
         return np.asarray(found["a"], dtype=np.int64), np.asarray(found["b"], dtype=np.int64)
 
 
 class MemoryBands:
     """The bands in a dict of buckets, for one process's life."""
 
-    def __init__(self, b: int, r: int) -> None:
-        self.b, self.r = b, r
+    def __init__(self, b: int, r: int, max_bucket: int = MAX_BUCKET) -> None:
+        self.b, self.r, self.max_bucket = b, r, max_bucket
         self.buckets: dict[tuple[int, int], list[int]] = {}
         self.last: list[tuple[int, int, int]] = []
 
@@ -74,7 +84,7 @@ class MemoryBands:
 
     def candidates(self) -> tuple[np.ndarray, np.ndarray]:
         pairs = sorted({(node, other) for band, key, node in self.last
-                        for other in self.buckets[(band, key)] if other < node})
+                        for other in self.buckets[(band, key)][:self.max_bucket] if other < node})
         left = np.array([a for a, _ in pairs], dtype=np.int64)
         right = np.array([b for _, b in pairs], dtype=np.int64)
         return left, right
