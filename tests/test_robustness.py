@@ -214,3 +214,19 @@ def test_a_content_length_that_runs_past_its_record_fails_every_record_it_swallo
     assert rows["record=1"][0] == "ok"
     assert [rows[f"record={i}"][0] for i in range(2, 6)] == ["failed"] * 4  # 2 and the 3 inside it
     assert "more record" in rows["record=2"][1]
+
+
+def test_utf16_with_a_bom_is_read_and_a_late_nul_is_refused(tmp_path):
+    from saidwhat.errors import SaidwhatError
+    from saidwhat.text.validate import decode
+
+    text = story(3)
+    assert decode(text.encode("utf-16")) == text  # the BOM says which byte order
+    with pytest.raises(SaidwhatError) as err:
+        decode(text.encode() * 100 + b"\x00 rest")  # far past the first 8 KB
+    assert err.value.code == "E002" and "NUL" in str(err.value)
+    src = tmp_path / "u16.txt"
+    src.write_bytes(text.encode("utf-16"))
+    db = str(tmp_path / "s.duckdb")
+    ingest.run([str(src)], db, settings(workers=0))
+    assert log(db)["u16.txt"][0] == "ok"

@@ -618,3 +618,25 @@ def test_the_speakers_list_holds_identities_not_pronouns(tmp_path, pipeline):
     assert "Tom Blake" in labels
     assert "she" in attributed  # the pronoun source is there ...
     assert not {label.lower() for label in labels} & {"she", "you", "we", "i", "it", "they"}  # ... but no speaker
+
+
+def test_bidi_controls_in_stored_text_never_reach_the_page_raw(tmp_path, pipeline):
+    """A right-to-left override in a name or title would display it reversed (spoofing); the page
+    shows U+FFFD in its place, the API keeps the text as given."""
+    spoof = [("bidi", "Mayor \u202eevil\u202c speaks", "Site", "2024-07-03", None,
+              "Ana \u202eRuiz\u202c, the mayor, said on Monday that the bridge would close.")]
+    ids = build_store(tmp_path / "s.duckdb", pipeline, spoof)
+    client = TestClient(create_app(str(tmp_path / "s.duckdb")), base_url="http://127.0.0.1")
+    page = client.get(f"/articles/{ids['bidi']}").text
+    assert "\u202e" not in page and "\u202c" not in page and "\ufffd" in page
+    api = client.get(f"/api/articles/{ids['bidi']}").json()
+    assert "\u202e" in api["article"]["title"]
+
+
+def test_a_server_bound_to_another_loopback_address_answers_to_it(tmp_path, pipeline):
+    from saidwhat.web.serve import allowed_hosts
+
+    build_store(tmp_path / "s.duckdb", pipeline, ARTICLES[:1])
+    app = create_app(str(tmp_path / "s.duckdb"), allowed_hosts=allowed_hosts("127.0.0.2"))
+    assert TestClient(app, base_url="http://127.0.0.2").get("/api/articles").status_code == 200
+    assert TestClient(app, base_url="http://evil.example").get("/api/articles").status_code == 421

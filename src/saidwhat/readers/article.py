@@ -71,10 +71,13 @@ def from_text(unit: Unit, options: Options) -> Doc | Skip:
         data = unit.payload or b""
         if data.startswith(codecs.BOM_UTF8):
             data = data[3:]
+        utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
         try:
-            text = data.decode("utf-8")
+            text = data.decode("utf-16" if utf16 else "utf-8")
         except UnicodeDecodeError as exc:
-            return Skip(unit, "failed", f"encoding:not valid UTF-8 (byte {exc.start})")
+            return Skip(unit, "failed", f"encoding:not valid {'UTF-16' if utf16 else 'UTF-8'} (byte {exc.start})")
+    if "\x00" in text:
+        return Skip(unit, "skipped", f"binary:a NUL character at {text.index(chr(0))}")
     if not text.strip():
         return Skip(unit, "skipped", "empty")
     return finish(unit, text, unit.title, unit.url, unit.site, unit.author,

@@ -3,6 +3,7 @@ or the error page for a browser asking for HTML. Installed on the app by :func:`
 from __future__ import annotations
 
 import json
+import logging
 from http import HTTPStatus
 from typing import Any
 
@@ -13,6 +14,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 
 from .guard import API_PREFIXES
+
+LOG = logging.getLogger("saidwhat.web")
 
 
 def wants_html(request: Request) -> bool:
@@ -67,7 +70,9 @@ async def invalid(request: Request, exc: Exception) -> Response:
 
 
 async def crashed(request: Request, exc: Exception) -> Response:  # pragma: no cover - a bug
-    """A bug: 500, naming the exception's class and nothing more."""
+    """A bug: 500, naming the exception's class and nothing more to the client; the traceback
+    goes to the server's log (stderr), where whoever runs it can report it."""
+    LOG.error("internal error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(request, 500, f"internal error: {exc.__class__.__name__}")
 
 

@@ -8,6 +8,7 @@ from typing import Any, Callable
 
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader
+from markupsafe import Markup
 from starlette.requests import Request
 
 from saidwhat import __version__
@@ -25,6 +26,19 @@ def _pretty(v: Any) -> str:
     return v if isinstance(v, str) else json.dumps(v, indent=2, ensure_ascii=False)
 
 
+# Bidirectional controls (LRE … RLO, LRI … PDI) and NUL in text from the store would let a name
+# or a headline display reversed or spoof what is next to it; shown as U+FFFD, one for one.
+# Only the page shows this: the store and the API keep the text as given.
+_NEUTRALISED = {cp: "\ufffd" for cp in (0, *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+def _shown(v: Any) -> Any:
+    """Every value a template prints, with the characters above neutralised."""
+    if isinstance(v, Markup):
+        return Markup(str(v).translate(_NEUTRALISED))
+    return v.translate(_NEUTRALISED) if isinstance(v, str) else v
+
+
 def _percent(v: Any) -> str:
     return "" if v is None else f"{100 * v:.0f}%"
 
@@ -34,7 +48,7 @@ class Renderer:
 
     def __init__(self, features: Callable[[], dict[str, bool]]) -> None:
         self.env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                               trim_blocks=True, lstrip_blocks=True)
+                               trim_blocks=True, lstrip_blocks=True, finalize=_shown)
         self.env.globals.update(version=__version__, features=features,
                                 speaker_url=links.speaker_url, safe_url=links.safe_url,
                                 page_url=links.page_url, qs=links.qs, site_href=links.site_href,

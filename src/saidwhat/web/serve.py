@@ -46,6 +46,11 @@ def checked_token(token: str | None, host: str, port: int) -> str | None:
     return token
 
 
+def allowed_hosts(host: str) -> tuple[str, ...]:
+    """The Host headers answered: the loopback names and the address bound ("127.0.0.2" too)."""
+    return tuple(dict.fromkeys((*LOOPBACK_NAMES, host.strip().strip("[]").lower())))
+
+
 def run(db: str, host: str, port: int, token: str | None, max_body: int | None = None) -> None:
     """Serve ``db`` read-only until interrupted."""
     try:
@@ -56,6 +61,6 @@ def run(db: str, host: str, port: int, token: str | None, max_body: int | None =
         raise SaidwhatError("E202", f"the web server needs the 'web' extra: pip install "
                                     f"'saidwhat[web]' ({exc.name} is missing)") from None
     options = {"max_body": max_body} if max_body else {}
-    app = create_app(db, token=token, allowed_hosts=LOOPBACK_NAMES, **options)
+    app = create_app(db, token=token, allowed_hosts=allowed_hosts(host), **options)
     uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False,
                 proxy_headers=False, access_log=False)
