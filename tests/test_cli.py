@@ -281,3 +281,34 @@ def test_a_file_that_is_not_jsonl_is_one_error_line_not_one_per_line(capsys, tmp
     lines = err.strip().splitlines()
     assert code == 1 and len(out.splitlines()) == 1
     assert len(lines) == 1 and "pretty.json" in lines[0] and "more lines" in lines[0] and "--help" in lines[0]
+
+
+def test_dash_capital_v_and_quiet(capsys, tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "saidwhat", "-V"], capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stdout.startswith("saidwhat ")
+    from saidwhat.batch import ingest
+    from test_ingest import settings, story
+
+    (tmp_path / "a.txt").write_text(story(1), encoding="utf-8")
+    store = tmp_path / "s.duckdb"
+    ingest.run([str(tmp_path / "a.txt")], str(store), settings(workers=0, link=True))
+    for argv in (["said", "--db", str(store), "--by", "Nobody Here"],
+                 ["-q", "said", "--db", str(store), "--by", "Nobody Here"],
+                 ["said", "-q", "--db", str(store), "--by", "Nobody Here"]):
+        code, out, err = run(argv, capsys)
+        assert code == 0
+        assert ("nothing found" in err) == ("-q" not in argv), argv
+
+
+def test_shell_completion_knows_every_command_and_option(capsys):
+    import shutil
+
+    code, out, _ = run(["completion", "bash"], capsys)
+    assert code == 0 and "complete -o filenames -F _saidwhat saidwhat" in out
+    assert "ingest) opts=" in out and "--workers" in out and "--engine" in out
+    code, zsh, _ = run(["completion", "zsh"], capsys)
+    assert zsh.startswith("autoload -U +X bashcompinit")
+    if shutil.which("bash"):
+        done = subprocess.run(["bash", "-c", out + "\nCOMP_WORDS=(saidwhat ingest --wor); COMP_CWORD=2; _saidwhat; "
+                                                "echo ${COMPREPLY[@]}"], capture_output=True, text=True)
+        assert done.stdout.split() == ["--workers"]

@@ -11,6 +11,10 @@ def error(problem: SaidwhatError | str) -> None:
     print(f"saidwhat: error {problem}", file=sys.stderr)
 
 
+QUIET = False  # -q/--quiet: notes and progress bars off (main sets it from the command line)
+
+
 def note(message: str) -> None:
     """A progress or summary line for a person (never on stdout, which carries the data)."""
-    print(f"saidwhat: {message}", file=sys.stderr)
+    if not QUIET:
+        print(f"saidwhat: {message}", file=sys.stderr)

@@ -134,8 +134,7 @@ def _said(args: argparse.Namespace) -> list[dict[str, Any]]:
     from saidwhat.crossref import queries
     rows = queries.said(args.db, args.by, about=args.about)
     if not rows:
-        print(f"saidwhat: nothing found said by {args.by!r}" + (f" about {args.about!r}" if args.about else ""),
-              file=sys.stderr)
+        note(f"nothing found said by {args.by!r}" + (f" about {args.about!r}" if args.about else ""))
     return rows
 
 

@@ -97,7 +97,7 @@ def settings_from(args: argparse.Namespace):
     if min(args.workers + 1, args.chunk, args.batch) < 1:
         raise SaidwhatError("E108", "--workers, --chunk and --batch must be positive")
     return Settings(workers=args.workers, chunk=args.chunk, batch=args.batch, timeout=args.timeout,
-                    progress=False if args.no_progress else None, extractor=extractor_spec(args),
+                    progress=False if args.no_progress or getattr(args, "quiet", False) else None, extractor=extractor_spec(args),
                     options=options, link=not args.no_link)
 
 

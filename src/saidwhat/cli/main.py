@@ -11,19 +11,22 @@ import importlib.util
 import sys
 
 from saidwhat import __version__
-from saidwhat.cli import crossref, extract, ingest, relate, serve, spark
+from saidwhat.cli import completion, crossref, extract, ingest, relate, serve, spark
+from saidwhat.cli import console
 from saidwhat.cli.console import error
 from saidwhat.cli.options import EXIT_CODES_HELP, Parser
 from saidwhat.errors import EXIT_INTERNAL, EXIT_OK, SaidwhatError, missing_extra
 
-GROUPS = (extract, ingest, crossref, relate, spark, serve)
+GROUPS = (extract, ingest, crossref, relate, spark, serve, completion)
 
 
 def build_parser() -> Parser:
     parser = Parser(prog="saidwhat", description="Who said what in news text, and who disputes it.",
                     epilog=EXIT_CODES_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--version", action="version", version=f"saidwhat {__version__}")
+    parser.add_argument("-V", "--version", action="version", version=f"saidwhat {__version__}")
     parser.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="no notes, summaries or progress bars on stderr (errors still show)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=Parser)
     for group in GROUPS:
         group.register(sub)
@@ -60,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.subcommand(args.command).error(f"unrecognized arguments: {' '.join(extras)}")
     if args.command not in TORCH_COMMANDS:
         keep_torch_out()
+    console.QUIET = bool(getattr(args, "quiet", False))
     try:
         _check_needs(args)
         return int(args.func(args) or 0)

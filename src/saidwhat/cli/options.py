@@ -50,6 +50,8 @@ def command(sub: Any, name: str, func: Any, help: str, description: str | None =
                             formatter_class=argparse.RawDescriptionHelpFormatter, **kwargs)
     parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                         help="show the traceback of an internal error")
+    parser.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+                        help="no notes, summaries or progress bars on stderr (errors still show)")
     parser.set_defaults(func=func, needs=needs)
     return parser
 
