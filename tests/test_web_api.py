@@ -294,9 +294,12 @@ def test_cross_article_endpoints_with_their_tables(xclient, stores):
     assert len(cross) == 1 and all(d["type"] == "disputes" for d in disputes["items"])
     d = cross[0]
     assert d["scope"] == "cross" and d["from"]["cue_text"] == "rejected" and d["to"]["attribution_id"] == "a1"
-    assert d["evidence"]["json"] == {"why": "<b>rejected</b> vs reopen"}
+    assert d["evidence"]["json"] == {"why": "<b>rejected</b> vs reopen"}  # the API keeps the JSON
+    assert d["reason"] == ("port authority disputes what Ana Ruiz said: “that the harbour would reopen” "
+                           "(why: <b>rejected</b> vs reopen)")
     page = xclient.get("/disputes").text
     assert "&lt;b&gt;rejected&lt;/b&gt;" in page and "<b>rejected" not in page
+    assert "evidence-json" not in page and '"why"' not in page  # words on the page, never a JSON dump
     error_of(xclient.get("/api/disputes", params={"type": "contradicts"}), 422)  # never produced
     rec = xclient.get(f"/api/articles/{ids['harbour']}").json()
     assert rec["attributions"][1]["entity_id"] == "1" and rec["claims"] == [

@@ -3,6 +3,7 @@ cross-article relations table, side by side, with their evidence."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Sequence
 
 from .connection import StoreReader
@@ -69,14 +70,17 @@ class DisputeQueries(StoreReader):
                         f"{p}s.anonymous AS {p}_anonymous, {label_sql(p + 's', p)} AS {p}_label, "
                         f"{art}.title AS {p}_title, {art}.site AS {p}_site, "
                         f"{art}.published AS {p}_published")
-        rows = self.rows(f"SELECT pp.*, {', '.join(cols)}, CASE WHEN pp.scope = 'article' "
-                         f"AND pp.evidence_spans IS NOT NULL THEN af.text END AS from_text {body} "
+        rows = self.rows(f"SELECT pp.*, {', '.join(cols)}, CASE WHEN pp.evidence_spans IS NOT NULL "
+                         f"OR pp.evidence_json IS NOT NULL THEN af.text END AS from_text, "
+                         f"CASE WHEN pp.evidence_json IS NOT NULL THEN ag.text END AS to_text {body} "
                          f"ORDER BY pp.score DESC NULLS LAST, af.published DESC NULLS LAST, "
                          f"pp.a_from, length(pp.t_from), pp.t_from, pp.a_to, pp.t_to "
                          f"LIMIT ? OFFSET ?", params + extra + [limit, offset])
         items = []
         for r in rows:
-            item: dict[str, Any] = {"scope": r["scope"], "type": r["type"], "score": plain(r["score"])}
+            # where the two statements are, whichever table holds the pair
+            scope = "article" if r["a_from"] == r["a_to"] else "cross"
+            item: dict[str, Any] = {"scope": scope, "type": r["type"], "score": plain(r["score"])}
             for p, ref in (("f", "from"), ("g", "to")):
                 item[ref] = {
                     "article_id": r[f"a_{ref}"], "attribution_id": r[f"t_{ref}"],
@@ -88,35 +92,79 @@ class DisputeQueries(StoreReader):
                                 "site": r[f"{p}_site"], "published": plain(r[f"{p}_published"])},
                 }
             item["evidence"] = evidence(r.get("evidence_spans"), r.get("evidence_json"),
-                                        r.get("from_text"))
+                                        r.get("from_text"), to_text=r.get("to_text"))
+            item["reason"] = reason(item)
             items.append(item)
         return Page(items, total, limit, offset)
 
 
+def reason(item: dict[str, Any]) -> str:
+    """The pair in words, for a person: who says what against whom, and the detector's why."""
+    def who(side: dict[str, Any]) -> str:
+        return side.get("label") or side.get("source_text") or "the outlet"
+
+    def said(side: dict[str, Any]) -> str:
+        text = " ".join((side.get("content_text") or "").split())
+        return f"“{text[:140]}{'…' if len(text) > 140 else ''}”" if text else "(statement not in the store)"
+
+    verb = "denies" if item.get("type") == "denies" else "disputes"
+    words = f"{who(item['from'])} {verb} what {who(item['to'])} said: {said(item['to'])}"
+    why = item["evidence"].get("why")
+    return f"{words} (why: {why})" if why else words
+
+
+def _why(doc: Any) -> str | None:
+    """The detector's first reason, without its internal scores ("… (overlap 0.42)")."""
+    if not isinstance(doc, dict):
+        return None
+    why = doc.get("why") or next((e.get("why") for e in doc.get("evidence") or [] if isinstance(e, dict)), None)
+    return re.sub(r"\s*\((?:content )?overlap [0-9.]+\)|\s*content overlap [0-9.]+", "", str(why)).strip() or None \
+        if why else None
+
+
+def _snippet(text: str, s: int, e: int, context: int) -> dict[str, str] | None:
+    n = len(text)
+    s, e = max(0, min(n, s)), max(0, min(n, e))
+    if e <= s:
+        return None
+    a, b = max(0, s - context), min(n, e + context)
+    return {"before": ("…" if a > 0 else "") + text[a:s], "text": text[s:e],
+            "after": text[e:b] + ("…" if b < n else "")}
+
+
 def evidence(spans_json: str | None, evidence_json: str | None, text: str | None,
-             context: int = 90) -> dict[str, Any]:
-    """The evidence of a relation: for an in-article one, its spans with their text and some
-    context on each side (cut from the article text); for a cross-article one, its JSON."""
-    out: dict[str, Any] = {"spans": [], "snippets": [], "json": None}
+             context: int = 90, to_text: str | None = None) -> dict[str, Any]:
+    """The evidence of a relation: its spans with their text and some context on each side, cut
+    from the article texts (an in-article relation's spans; a cross-article one's evidence items,
+    which give spans in each article where the statement's start is known), the detector's reason
+    in words (``why``), and its raw JSON (for the API; the page never prints it)."""
+    out: dict[str, Any] = {"spans": [], "snippets": [], "json": None, "why": None}
     if spans_json:
         try:
             spans = [(int(s), int(e)) for s, e in json.loads(spans_json) or []]
         except (ValueError, TypeError):
             spans = []
         out["spans"] = [list(s) for s in spans]
-        if text:
-            n = len(text)
-            for s, e in spans:
-                s, e = max(0, min(n, s)), max(0, min(n, e))
-                if e <= s:
-                    continue
-                a, b = max(0, s - context), min(n, e + context)
-                out["snippets"].append({"before": ("…" if a > 0 else "") + text[a:s],
-                                        "text": text[s:e],
-                                        "after": text[e:b] + ("…" if b < n else "")})
+        for s, e in spans if text else ():
+            snip = _snippet(text, s, e, context)
+            if snip is not None:
+                out["snippets"].append(snip)
     if evidence_json:
         try:
             out["json"] = json.loads(evidence_json)
         except ValueError:
             out["json"] = evidence_json
+        out["why"] = _why(out["json"])
+        doc = out["json"] if isinstance(out["json"], dict) else {}
+        # spans are in article offsets only where the statement's start was known
+        placed = {key: isinstance(doc.get(key), dict) and doc[key].get("start") is not None for key in ("from", "to")}
+        for ev in doc.get("evidence") or []:
+            if not isinstance(ev, dict):
+                continue
+            for key, source in (("from", text if placed["from"] else None), ("to", to_text if placed["to"] else None)):
+                for pair in ev.get(key) or []:
+                    if source and isinstance(pair, list) and len(pair) == 2 and all(isinstance(v, int) for v in pair):
+                        snip = _snippet(source, pair[0], pair[1], context)
+                        if snip is not None and snip not in out["snippets"]:
+                            out["snippets"].append(snip)
     return out
