@@ -62,7 +62,7 @@ def predictions(engine: str, gold: dict[str, dict]) -> dict[str, Record]:
     return {r.article.id: r for r in records if isinstance(r, Record)}
 
 
-def calibrate(judged: list[tuple[dict, dict]], min_cases: int = 20) -> dict:
+def calibrate(judged: list[tuple[dict, dict]], min_cases: int = 15) -> dict:
     """The confidence table: per path, (right + 1) / (cases + 2); paths with fewer than
     ``min_cases`` fall back to the pooled figure of their ending (":name" / ":none")."""
     by: dict[str, Counter] = defaultdict(Counter)

@@ -169,3 +169,12 @@ def test_a_role_and_the_named_holder_of_that_role_are_one_speaker(pipeline):
     assert [n for _s, n in speaker_names(pipeline, text)] == ["Wolfgang Peschorn"] * 2
     text = "A minister said the border would stay open. Defense Minister Ana Ruiz said the army would help."
     assert speaker_names(pipeline, text)[0][1] is None  # "a minister" is not necessarily her
+
+
+def test_the_governor_is_the_governor_the_text_named(pipeline):
+    text = ("Indiana Gov. Mike Pence spoke in Indianapolis on Friday. Voters there were divided. "
+            "The governor said the state would vote for Cruz.")
+    assert speaker_names(pipeline, text)[-1] == ("The governor", "Mike Pence")
+    text = ("Gov. Mike Pence met Gov. John Kasich in Ohio on Friday. Voters there were divided. "
+            "The governor said the state would vote for Cruz.")
+    assert speaker_names(pipeline, text)[-1] == ("The governor", None)  # which one: the text cannot tell

@@ -417,6 +417,10 @@ def resolve(doc: Doc, sources: list[tuple[int, int] | None],
                     target = ci
                     path = path if info.name else "same"
                     break
+            if target is None and info.definite and not info.name and info.type == "person" and info.role:
+                named_role = _role_holder(doc, rng[0], info.head_lemma, people)
+                if named_role is not None:  # "Indiana Gov. Mike Pence … the governor said"
+                    target, path = _cluster_of(doc, clusters, history, named_role, only_named=True), "role"
             if target is None and info.definite and not info.name and info.head_lemma in GROUP_NOUNS:
                 # "Apple said … The company said": the last named organisation quoted before it
                 target = next((ci for ci in reversed(history) if clusters[ci].info.type == "organization"
@@ -464,9 +468,38 @@ def _named_path(info: SpeakerInfo) -> str:
     return "named_org" if info.type in ("organization", "country", "group", "document") else "named_other"
 
 
+TITLE_NOUNS = table("title_abbreviations")
+ROLE_LOOKBACK = 1500  # tokens: how far back a "the governor" looks for the governor named
+
+
+def _role_holder(doc: Doc, before: int, noun: str, people: list[tuple[int, list[str], str]]) -> tuple[int, int] | None:
+    """The person named last before ``before`` with ``noun`` as their title ("Gov. Mike Pence",
+    "Governor Pence") or as the head of an apposition ("Chris Christie, the New Jersey governor"),
+    as a token range; None where no one was, or where two different people were (then "the
+    governor" could be either)."""
+    found: list[tuple[int, int, str]] = []
+    for ent in entities(doc, max(0, before - ROLE_LOOKBACK), before):
+        if ent.label_ != "PERSON":
+            continue
+        titles = [t for t in doc[max(0, ent.start - 3):ent.start]  # "Indiana Gov." of "Indiana Gov. Mike Pence"
+                  if not t.is_punct and ent.start <= t.head.i < ent.end and t.dep_ in ("compound", "amod", "nmod")] + \
+            [t for t in ent if key(t.text) in TITLE_WORDS | HONORIFICS or key(t.text) in TITLE_NOUNS]
+        nouns = {TITLE_NOUNS.get(key(t.text), t.lemma_.lower()) for t in titles}
+        nouns |= {c.lemma_.lower() for t in ent for c in t.children if c.dep_ == "appos" and c.pos_ == "NOUN"}
+        if noun in nouns:
+            found.append((ent.start, ent.end, " ".join(name_words(without_title(ent.text)))))
+    if not found:
+        return None
+    names = {n for _s, _e, n in found}
+    last = found[-1]
+    if any(not (n == last[2] or n.split()[-1:] == last[2].split()[-1:]) for n in names):
+        return None
+    return last[0], last[1]
+
+
 # how a source's speaker was found (resolve's third list, before ":name" / ":none")
 HOW = ("named_person", "named_org", "named_other", "completed", "phrase", "same", "company", "document", "anonymous", "pronoun", "relative",
-       "interview", "writer", "in_quote")
+       "interview", "writer", "in_quote", "role")
 
 
 def _pronoun_target(doc: Doc, pronoun: str, rng: tuple[int, int], clusters: list[Cluster],
