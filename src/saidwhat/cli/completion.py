@@ -50,7 +50,5 @@ complete -o filenames -F _saidwhat saidwhat
 
 
 def cmd_completion(args: argparse.Namespace) -> int:
-    from saidwhat.cli.main import build_parser
-
-    print(script(build_parser(), args.shell), end="")
+    print(script(args.root_parser, args.shell), end="")
     return 0

@@ -30,6 +30,8 @@ def build_parser() -> Parser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=Parser)
     for group in GROUPS:
         group.register(sub)
+    for command_parser in sub.choices.values():  # what `completion` reads the commands from
+        command_parser.set_defaults(root_parser=parser)
     parser.subcommand = sub.choices.__getitem__
     return parser
 
