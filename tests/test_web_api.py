@@ -643,3 +643,20 @@ def test_a_server_bound_to_another_loopback_address_answers_to_it(tmp_path, pipe
     app = create_app(str(tmp_path / "s.duckdb"), allowed_hosts=allowed_hosts("127.0.0.2"))
     assert TestClient(app, base_url="http://127.0.0.2").get("/api/articles").status_code == 200
     assert TestClient(app, base_url="http://evil.example").get("/api/articles").status_code == 421
+
+
+def test_statement_search_page_and_downloads(client, stores):
+    page = client.get("/statements", params={"q": "reopen"})
+    assert page.status_code == 200 and "that the harbour would reopen" in page.text
+    assert "https://harbour.example/strike" in page.text  # the outlet's own page, beside the article view
+    assert "tugboat" not in page.text and "Statements" in page.text
+    none = client.get("/statements", params={"q": "no such words at all"}).text
+    assert "Nothing found." in none
+    csv_text = client.get("/statements/download", params={"q": "reopen", "format": "csv"})
+    assert csv_text.headers["content-disposition"] == 'attachment; filename="statements.csv"'
+    lines = csv_text.text.lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("article_id,attribution_id,published,site,title,url,speaker")
+    assert len(lines) == 2 and "Ana Ruiz" in lines[1] and ",false," in lines[1]
+    data = client.get("/statements/download", params={"speaker": "blake", "format": "json"}).json()
+    assert data and all("blake" in (d["label"] or "").lower() for d in data)
+    assert client.get("/statements/download", params={"format": "xml"}).status_code == 422

@@ -330,3 +330,23 @@ def test_overview_charts_and_disputes_side_by_side(site, page):
     assert cross.count() == 1 and "rejected" in cross.inner_text()
     assert page.locator(".evidence mark").count() >= 1
     page.screenshot(path=str(ARTIFACTS / "disputes.png"), full_page=True)
+
+
+def test_a_journalist_searches_statements_filters_downloads_and_follows_a_link(site, page):
+    page.goto(site["url"] + "/")
+    page.click("nav >> text=Statements")
+    page.fill("form.filters input[name=q]", "reopen")
+    page.click("form.filters button")
+    rows = page.locator("table.statements tbody tr")
+    assert rows.count() == 1 and "Ana Ruiz" in rows.first.inner_text()
+    page.select_option("select[name=kind]", "direct")
+    page.click("form.filters button")
+    assert page.locator("table.statements tbody tr").count() == 0  # hers was indirect
+    page.go_back()
+    with page.expect_download() as info:
+        page.click("a.download >> text=CSV")
+    body = Path(info.value.path()).read_text(encoding="utf-8-sig")
+    assert body.splitlines()[0].startswith("article_id,") and "reopen" in body
+    page.screenshot(path=str(ARTIFACTS / "statements.png"), full_page=True)
+    page.locator("table.statements tbody tr a[href^='/articles/']").first.click()
+    assert "/articles/" in page.url and page.locator("#text .m").count() >= 1  # highlighted spans

@@ -24,7 +24,7 @@ from starlette.staticfiles import StaticFiles
 
 from saidwhat import __version__
 
-from . import api, errors, pages
+from . import api, errors, pages, statements
 from .extract import Extractor
 from .guard import LOOPBACK_HOSTS, MAX_BODY, Guard
 from .models import MAX_TEXT
@@ -55,6 +55,7 @@ def create_app(db_path: str, token: str | None = None, *, max_body: int = MAX_BO
     errors.install(app)
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(statements.router)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
 
     guarded = Guard(app, token, max_body, allowed_hosts)

@@ -105,7 +105,10 @@ def reason(item: dict[str, Any]) -> str:
 
     def said(side: dict[str, Any]) -> str:
         text = " ".join((side.get("content_text") or "").split())
-        return f"“{text[:140]}{'…' if len(text) > 140 else ''}”" if text else "(statement not in the store)"
+        if not text:
+            return "(statement not in the store)"
+        short = text[:140] + ("…" if len(text) > 140 else "")
+        return short if text[0] in "\"“'‘" else f"“{short}”"  # a direct quote has its own marks
 
     verb = "denies" if item.get("type") == "denies" else "disputes"
     words = f"{who(item['from'])} {verb} what {who(item['to'])} said: {said(item['to'])}"

@@ -60,7 +60,8 @@ class KeyedReader(StoreReader):
         out["label"] = r.get("s_label")
         if "a_title" in r:
             out["article"] = {"id": r.get("article_id"), "title": r.get("a_title"),
-                              "site": r.get("a_site"), "published": plain(r.get("a_published"))}
+                              "site": r.get("a_site"), "published": plain(r.get("a_published")),
+                              "url": r.get("a_url")}
         if "when_date" in r:
             out["when"] = plain(r.get("when_date"))
         if "entity_id" in r:
@@ -115,7 +116,7 @@ class KeyedReader(StoreReader):
         speakers = {(r["article_id"], r["id"]): r for r in self.rows(
             "SELECT * FROM speakers WHERE article_id IN (SELECT unnest(?))", [aids])}
         articles = {r["id"]: r for r in self.rows(
-            "SELECT id, title, site, published FROM articles WHERE id IN (SELECT unnest(?))", [aids])}
+            "SELECT id, title, site, published, url FROM articles WHERE id IN (SELECT unnest(?))", [aids])}
         links = self._links_many(aids)
         out = []
         for k in keys:
@@ -129,6 +130,7 @@ class KeyedReader(StoreReader):
             r["s_label"] = label_of(sp or {}, r.get("source_text"))
             art = articles.get(r["article_id"], {})
             r.update(a_title=art.get("title"), a_site=art.get("site"), a_published=art.get("published"),
+                     a_url=art.get("url"),
                      when_date=k.get("when_date"))
             r["entity_id"], r["entity_name"] = links.get((r["article_id"], str(r["id"])), (None, None))
             out.append(self.attribution(r))
