@@ -230,3 +230,15 @@ def test_utf16_with_a_bom_is_read_and_a_late_nul_is_refused(tmp_path):
     db = str(tmp_path / "s.duckdb")
     ingest.run([str(src)], db, settings(workers=0))
     assert log(db)["u16.txt"][0] == "ok"
+
+
+def test_extract_reads_a_jsonl_file_line_by_line():
+    """The lines are judged as they come: the first article is out before a later line is read."""
+    from saidwhat.readers.inputs import _jsonl
+
+    def lines():
+        yield b"\xef\xbb\xbf" + json.dumps({"id": "a", "text": story(1)}).encode() + b"\n"
+        raise AssertionError("read past the first line before it was used")
+
+    first = next(_jsonl(lines(), "feed.jsonl"))
+    assert first.id == "a" and first.text == story(1)

@@ -10,9 +10,11 @@ that are not pages (requests, metadata, redirects, images) are passed over witho
 """
 from __future__ import annotations
 
+import codecs
+
 import sys
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from saidwhat.errors import SaidwhatError
 from saidwhat.readers.formats import HTML_EXT, WARC_EXT
@@ -64,8 +66,13 @@ def _from_readers(p: str, max_chars: int) -> Iterator[Article | Failure]:
         yield Failure(item.unit.id, code, f"{code}: {item.reason}")
 
 
-def _jsonl(data: str, where: str) -> Iterator[Article | Failure]:
-    for n, line in enumerate(data.splitlines(), 1):
+def _jsonl(data: str | Iterable[bytes], where: str) -> Iterator[Article | Failure]:
+    """The articles of JSON lines: a decoded text, or the lines of a file read as they come (a
+    file of any size then costs one line of memory, not the file)."""
+    lines = data.splitlines() if isinstance(data, str) else data
+    for n, line in enumerate(lines, 1):
+        if n == 1 and isinstance(line, bytes) and line.startswith(codecs.BOM_UTF8):
+            line = line[3:]
         if not line.strip():
             continue
         unit = f"{where}:{n}"
@@ -89,6 +96,13 @@ def read_inputs(paths: list[str], max_chars: int = 1_000_000) -> Iterator[Articl
             where = p
             if not path.is_file():
                 yield Failure(p, "E006", str(SaidwhatError("E006", p)))
+                continue
+            if p.endswith((".jsonl", ".ndjson")):
+                try:
+                    with path.open("rb") as lines:
+                        yield from _jsonl(lines, where)
+                except OSError as exc:
+                    yield Failure(p, "E011", str(SaidwhatError("E011", f"{p} ({exc.strerror})")))
                 continue
             try:
                 raw = path.read_bytes()
