@@ -167,6 +167,7 @@ def test_csv_has_a_row_per_attribution_with_speaker_and_spans(capsys):
     text = EXAMPLE.read_text(encoding="utf-8")
     okafor = next(r for r in rows if r["speaker_name"] == "Maria Okafor")
     assert okafor["speaker_role"] == "general secretary" and okafor["kind"] == "direct"
+    assert okafor["speaker_how"].endswith(":name") and 0 < float(okafor["speaker_confidence"]) < 1
     spans = json.loads(okafor["content_spans"])
     assert len(spans) == 2 and " ".join(text[s:e] for s, e in spans) == okafor["content"]
     assert any(r["said_on_text"] == "Tuesday" and r["said_on"] == "" for r in rows)  # no publication date

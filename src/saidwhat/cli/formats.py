@@ -15,7 +15,7 @@ FORMATS = ("table", "json", "jsonl", "spans", "csv")
 
 # One row per attribution; spans are JSON lists of [start, end] into the article text.
 CSV_COLUMNS = ("article_id", "url", "title", "published", "attribution_id", "kind", "speaker_name", "speaker_role", "speaker_affiliation",
-               "speaker_type", "anonymous", "source", "channel", "medium", "addressee", "cue", "cue_lemma",
+               "speaker_type", "anonymous", "speaker_confidence", "speaker_how", "source", "channel", "medium", "addressee", "cue", "cue_lemma",
                "stance", "content", "said_on", "said_on_text", "said_on_certainty", "confidence", "source_spans", "cue_spans", "content_spans")
 
 
@@ -29,6 +29,9 @@ def csv_rows(record: Record):
             "speaker_name": sp.name if sp else None, "speaker_role": sp.role if sp else None,
             "speaker_affiliation": sp.affiliation if sp else None, "speaker_type": sp.type if sp else None,
             "anonymous": ("true" if sp.anonymous else "false") if sp else None,  # as spreadsheets read it
+            "speaker_confidence": (None if att.source is None or att.source.speaker_confidence is None
+                                   else round(att.source.speaker_confidence, 3)),
+            "speaker_how": att.source.speaker_how if att.source else None,
             "source": att.source.text if att.source else None,
             "channel": att.channel.text if att.channel else None,
             "medium": att.medium.text if att.medium else None,
