@@ -80,10 +80,7 @@ class Pipeline:
 
     def make_doc(self, repaired: Repaired, article: Article) -> Doc:
         """The unparsed Doc of the repaired text, with the article's metadata in ``user_data``."""
-        doc = self.nlp.make_doc(repaired.text)
-        doc.user_data[dv.TITLE] = article.title
-        doc.user_data[dv.PUBLISHED] = article.published
-        return doc
+        return _with_metadata(self.nlp.make_doc(repaired.text), article)
 
     def _flush(self, batch):
         docs = [item[2] for item in batch if not isinstance(item, Failure) and item[2] is not None]
@@ -108,13 +105,18 @@ class Pipeline:
                 if name not in PIPE_NAMES:
                     part = proc(part)
             parts.append(part)
-        doc = Doc.from_docs(parts, ensure_whitespace=False)
-        doc.user_data[dv.TITLE] = article.title
-        doc.user_data[dv.PUBLISHED] = article.published
+        doc = _with_metadata(Doc.from_docs(parts, ensure_whitespace=False), article)
         for name, proc in self.nlp.pipeline:
             if name in PIPE_NAMES:
                 doc = proc(doc)
         return doc
+
+
+def _with_metadata(doc: Doc, article: Article) -> Doc:
+    """The article's title and publication date in ``doc.user_data``, where the stages read them."""
+    doc.user_data[dv.TITLE] = article.title
+    doc.user_data[dv.PUBLISHED] = article.published
+    return doc
 
 
 WINDOW_CHARS = 100_000

@@ -267,10 +267,8 @@ def _gender_by_first_name(info: SpeakerInfo) -> None:
 def _person_by_first_name(info: SpeakerInfo) -> None:
     """A name the tagger did not type, read as a person's where it opens with a known first name
     ("Mayor Ana Ruiz": Ana Ruiz, mayor): the title before it is the role."""
-    words = info.name.split()
-    titles = []
-    while len(words) > 1 and key(words[0]) in TITLE_WORDS | HONORIFICS | PORTFOLIOS:
-        titles.append(words.pop(0))
+    words = without_title(info.name).split()
+    titles = info.name.split()[:len(info.name.split()) - len(words)]
     if len(words) < 2 or not all(w[:1].isupper() for w in words):
         return
     gender = first_name_gender(words[0])
@@ -397,17 +395,17 @@ def resolve(doc: Doc, sources: list[tuple[int, int] | None],
         if turn is not None and ((turn == "A" and (label or info.pronoun in FIRST_PERSON))
                                  or (turn == "Q" and info.pronoun in SECOND_PERSON)):
             # an interview transcript: the answers' I (and the questions' you) is the interviewee
-            target, path = _cluster_of(doc, clusters, history, turns["interviewee"]), "interview"
+            target, path = _cluster_of(doc, clusters, history, turns["interviewee"], people), "interview"
         elif info.pronoun in FIRST_PERSON and not qmask[rng[0]]:
             target, path = None, "writer"  # the writer's own "I" (an op-ed's author): no one the text names
         elif antecedent is not None:
             # "Sanders, who claims …": the noun the relative clause hangs on is the speaker
-            target, path = _cluster_of(doc, clusters, history, antecedent), "relative"
+            target, path = _cluster_of(doc, clusters, history, antecedent, people), "relative"
         elif info.pronoun:
             path = "pronoun"
             reporting = {assignment[j] for j, content in enumerate(contents[:len(assignment)])
                          if rng[0] in content and assignment[j] is not None}
-            target = _pronoun_target(doc, info.pronoun, rng, clusters, history, reporting)
+            target = _pronoun_target(doc, info.pronoun, rng, clusters, history, reporting, people)
         elif info.definite and info.head_lemma in DOCUMENT_NOUNS and (
                 owner := _last_mention_owner(doc, rng[0], info.head_lemma, owners)) is not None:
             target, path = owner, "document"  # "the statement": the last one mentioned, and its speaker
@@ -418,9 +416,9 @@ def resolve(doc: Doc, sources: list[tuple[int, int] | None],
                     path = path if info.name else "same"
                     break
             if target is None and info.definite and not info.name and info.type == "person" and info.role:
-                named_role = _role_holder(doc, rng[0], info.head_lemma, people)
+                named_role = _role_holder(doc, rng[0], info.head_lemma)
                 if named_role is not None:  # "Indiana Gov. Mike Pence … the governor said"
-                    target, path = _cluster_of(doc, clusters, history, named_role, only_named=True), "role"
+                    target, path = _cluster_of(doc, clusters, history, named_role, people, only_named=True), "role"
             if target is None and info.definite and not info.name and info.head_lemma in GROUP_NOUNS:
                 # "Apple said … The company said": the last named organisation quoted before it
                 target = next((ci for ci in reversed(history) if clusters[ci].info.type == "organization"
@@ -472,7 +470,7 @@ TITLE_NOUNS = table("title_abbreviations")
 ROLE_LOOKBACK = 1500  # tokens: how far back a "the governor" looks for the governor named
 
 
-def _role_holder(doc: Doc, before: int, noun: str, people: list[tuple[int, list[str], str]]) -> tuple[int, int] | None:
+def _role_holder(doc: Doc, before: int, noun: str) -> tuple[int, int] | None:
     """The person named last before ``before`` with ``noun`` as their title ("Gov. Mike Pence",
     "Governor Pence") or as the head of an apposition ("Chris Christie, the New Jersey governor"),
     as a token range; None where no one was, or where two different people were (then "the
@@ -503,7 +501,8 @@ HOW = ("named_person", "named_org", "named_other", "completed", "phrase", "same"
 
 
 def _pronoun_target(doc: Doc, pronoun: str, rng: tuple[int, int], clusters: list[Cluster],
-                    history: list[int], reporting: set[int | None]) -> int | None:
+                    history: list[int], reporting: set[int | None],
+                    people: list[tuple[int, list[str], str]]) -> int | None:
     """The cluster a pronoun source stands for: the last earlier speaker it can be (not one whose
     words hold it), unless a person named as a main clause's subject since is nearer; a "they"
     with none, the group named just before; a he/she with none, the person named just before."""
@@ -517,18 +516,18 @@ def _pronoun_target(doc: Doc, pronoun: str, rng: tuple[int, int], clusters: list
         last = max((m[1] for m in clusters[target].mentions), default=-1) if target is not None else -1
         subject = _recent_subject(doc, rng[0], last)
         if subject is not None:
-            named = _cluster_of(doc, clusters, history, subject, only_named=True)
+            named = _cluster_of(doc, clusters, history, subject, people, only_named=True)
             if named is not None and named not in reporting and _agrees(pronoun, clusters[named].info):
                 target = named
     if target is None and pronoun in ("they", "them"):
         group = _nearest_group(doc, rng[0])
         if group is not None:
-            target = _cluster_of(doc, clusters, history, group)
+            target = _cluster_of(doc, clusters, history, group, people)
     if target is None and pronoun in PERSON_PRONOUNS:
         # no earlier speaker fits: "Sondland amended his testimony … he said"
         named = _nearest_person(doc, rng[0])
         if named is not None:
-            target = _cluster_of(doc, clusters, history, named, only_named=True)
+            target = _cluster_of(doc, clusters, history, named, people, only_named=True)
             if target is not None and not _agrees(pronoun, clusters[target].info):
                 target = None  # "she said" after a man was named: no one we know
             if target is not None and clusters[target].info.type in ("unknown", "country"):
@@ -576,8 +575,7 @@ def _completed(info: SpeakerInfo, people: list[tuple[int, list[str], str]]) -> S
         return info
     at, full, name = min(fits)
     info.name, info.type = name, "person"
-    if info.gender is None:
-        info.gender = first_name_gender(full[0])
+    _gender_by_first_name(info)
     return info
 
 
@@ -604,14 +602,14 @@ def _last_mention_owner(doc: Doc, before: int, lemma: str, owners: dict[int, int
 
 
 def _cluster_of(doc: Doc, clusters: list[Cluster], history: list[int], phrase: tuple[int, int],
-                only_named: bool = False) -> int | None:
+                people: list[tuple[int, list[str], str]], only_named: bool = False) -> int | None:
     """The cluster an antecedent phrase belongs to: the one already holding it, else the nearest
     earlier speaker it describes, else a new cluster for it (with ``only_named``, only if it has
     a name)."""
     held = next((ci for ci, cl in enumerate(clusters) if phrase in cl.mentions), None)
     if held is not None:
         return held
-    info = _completed(describe(doc, *phrase), _people(doc))
+    info = _completed(describe(doc, *phrase), people)
     nearest = next((ci for ci in reversed(history) if _same(clusters[ci].info, info)), None)
     if nearest is not None or (only_named and not info.name):
         return nearest

@@ -25,7 +25,7 @@ def decode(data: bytes, where: str = "input") -> str:
         if "\x00" in text:
             raise SaidwhatError("E002", f"{where} contains NUL characters")
         return text
-    if b"\x00" in data:
+    if NUL in data:
         raise SaidwhatError("E002", f"{where} contains NUL bytes (at byte {data.index(NUL)})")
     try:
         return data.decode("utf-8-sig")
