@@ -81,12 +81,63 @@ def format_confusion(m: dict, labels) -> str:
     return "\n".join(lines)
 
 
+def _sets(args) -> dict[str, list[dict]]:
+    """The pair sets to score, by name: the parts of --pairs, and with --shared the held-out real
+    pairs and Perspectrum's dev split."""
+    rows = [json.loads(l) for l in Path(args.pairs).read_text(encoding="utf-8").splitlines() if l.strip()]
+    parts = [args.split] if args.split else ["all", "dev", "test", "holdout", "news"]
+    sets = {part: [r for r in rows if part == "all" or split_of(r["id"]) == part] for part in parts}
+    if args.shared and not args.split:
+        from saidwhat.learn.pairs import perspectrum, real_pairs
+
+        shared = Path(args.shared)
+        sets["real-heldout"] = real_pairs(HERE / "relate-real.jsonl", shared, "heldout")
+        if args.all_sets:
+            sets["real-train (fitted on)"] = real_pairs(HERE / "relate-real.jsonl", shared, "train")
+            sets["written (fitted on)"] = [json.loads(l) for l in (HERE / "relate-written.jsonl").open()]
+            sets["perspectrum-dev"] = perspectrum(shared / "data" / "perspectrum" / "pairs.jsonl", "dev")
+    return sets
+
+
+def _score(rows: list[dict], rels: list) -> dict:
+    gold = [r["label"] for r in rows]
+    pred = [rel.label for rel in rels]
+    base = [baseline(r["a"], r["b"]) for r in rows]
+    return {
+        "relate": {"disputes": prf(gold, pred), "supports": prf(gold, pred, "supports"),
+                   "unrelated": prf(gold, pred, "unrelated"),
+                   "accuracy": round(sum(g == p for g, p in zip(gold, pred)) / max(1, len(gold)), 3),
+                   "confusion": confusion(gold, pred, LABELS)},
+        "baseline": {"disputes": prf(gold, base), "confusion": confusion(gold, base, ("disputes", "not-disputes"))},
+    }
+
+
+def _print(report: dict) -> None:
+    print(f"{report['pairs']} pairs scored in {report['seconds']:.2f} s ({report['detector']})")
+    for part, res in report["parts"].items():
+        n = res["relate"]["disputes"]["n"]
+        print(f"\n== {part} ({n} pairs)")
+        for name in ("relate", "baseline"):
+            d = res[name]["disputes"]
+            print(f"{name:9} disputes  P {d['precision']:.3f}  R {d['recall']:.3f}  F1 {d['f1']:.3f}"
+                  f"   (tp {d['tp']}, fp {d['fp']}, fn {d['fn']})")
+        r = res["relate"]
+        print(f"relate    supports  P {r['supports']['precision']:.3f}  R {r['supports']['recall']:.3f}"
+              f"  F1 {r['supports']['f1']:.3f};  unrelated F1 {r['unrelated']['f1']:.3f};"
+              f"  3-way accuracy {r['accuracy']:.3f}")
+        print("relate confusion:\n" + format_confusion(r["confusion"], LABELS))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pairs", default=str(DEFAULT))
     ap.add_argument("--split", choices=("all", "dev", "test", "holdout", "news"), default=None,
                     help="report one part only (default: all, dev, test and holdout)")
-    ap.add_argument("--errors", choices=("dev", "test", "holdout", "news", "all"), help="list the mispredicted pairs of a part")
+    ap.add_argument("--shared", help="the shared folder: also score the held-out real pairs (PolNeAR dev)")
+    ap.add_argument("--all-sets", action="store_true",
+                    help="with --shared: also the sets the pair model was fitted on, and Perspectrum dev")
+    ap.add_argument("--rules", action="store_true", help="the rule scorer alone (no pair model)")
+    ap.add_argument("--errors", help="list the mispredicted pairs of a set (a name as printed, or all)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--by-kind", action="store_true", help="also: accuracy per kind of pair (hard-case tags)")
     args = ap.parse_args(argv)
@@ -94,60 +145,44 @@ def main(argv: list[str] | None = None) -> int:
     from saidwhat.engine.model import load_base
     from saidwhat.relate import relate_many
 
-    rows = [json.loads(l) for l in Path(args.pairs).read_text(encoding="utf-8").splitlines() if l.strip()]
+    sets = _sets(args)
     nlp = load_base()
+    cache: dict = {}
     t0 = time.perf_counter()
-    rels = relate_many(rows, nlp=nlp)
+    rels = {name: relate_many(rows, nlp=nlp, cache=cache, model=None if args.rules else "default")
+            for name, rows in sets.items()}
     elapsed = time.perf_counter() - t0
-    parts = [args.split] if args.split else ["all", "dev", "test", "holdout", "news"]
-    report: dict = {"pairs": len(rows), "seconds": round(elapsed, 2), "parts": {}}
-    for part in parts:
-        idx = [i for i, r in enumerate(rows) if part == "all" or split_of(r["id"]) == part]
-        gold = [rows[i]["label"] for i in idx]
-        pred = [rels[i].label for i in idx]
-        base = [baseline(rows[i]["a"], rows[i]["b"]) for i in idx]
-        report["parts"][part] = {
-            "relate": {"disputes": prf(gold, pred), "supports": prf(gold, pred, "supports"),
-                       "unrelated": prf(gold, pred, "unrelated"),
-                       "accuracy": round(sum(g == p for g, p in zip(gold, pred)) / max(1, len(gold)), 3),
-                       "confusion": confusion(gold, pred, LABELS)},
-            "baseline": {"disputes": prf(gold, base), "confusion": confusion(gold, base, ("disputes", "not-disputes"))},
-        }
+    report: dict = {"pairs": sum(len(r) for r in sets.values()), "seconds": round(elapsed, 2),
+                    "detector": "rules" if args.rules else "pair model", "parts": {}}
+    for name, rows in sets.items():
+        report["parts"][name] = _score(rows, rels[name])
     if args.json:
         print(json.dumps(report, indent=2))
     else:
-        print(f"{len(rows)} pairs, relate_many in {elapsed:.2f} s")
-        for part, res in report["parts"].items():
-            n = res["relate"]["disputes"]["n"]
-            print(f"\n== {part} ({n} pairs)")
-            for name in ("relate", "baseline"):
-                d = res[name]["disputes"]
-                print(f"{name:9} disputes  P {d['precision']:.3f}  R {d['recall']:.3f}  F1 {d['f1']:.3f}"
-                      f"   (tp {d['tp']}, fp {d['fp']}, fn {d['fn']})")
-            r = res["relate"]
-            print(f"relate    supports  P {r['supports']['precision']:.3f}  R {r['supports']['recall']:.3f}"
-                  f"  F1 {r['supports']['f1']:.3f};  unrelated F1 {r['unrelated']['f1']:.3f};"
-                  f"  3-way accuracy {r['accuracy']:.3f}")
-            print("relate confusion:\n" + format_confusion(r["confusion"], LABELS))
-            print("baseline confusion:\n" + format_confusion(res["baseline"]["confusion"], ("disputes", "not-disputes")))
+        _print(report)
+    first = next(iter(sets))
     if args.by_kind and not args.json:
+        rows, got = sets[first], rels[first]
         kinds: dict[str, list[int]] = {}
         for i, r in enumerate(rows):
             kinds.setdefault(f"{r['label'][:3]}/{r.get('kind', '?')}", []).append(i)
-        print("\nper kind (all parts): relate correct / baseline correct (disputes vs not) / n")
+        print(f"\nper kind ({first}): relate correct / baseline correct (disputes vs not) / n")
         for k in sorted(kinds):
             idx = kinds[k]
-            ok = sum(rels[i].label == rows[i]["label"] for i in idx)
+            ok = sum(got[i].label == rows[i]["label"] for i in idx)
             b_ok = sum((baseline(rows[i]["a"], rows[i]["b"]) == "disputes") == (rows[i]["label"] == "disputes")
                        for i in idx)
             print(f"  {k:42} {ok:3} {b_ok:3} {len(idx):3}")
     if args.errors:
         print(f"\n-- errors ({args.errors})")
-        for r, rel in zip(rows, rels):
-            if (args.errors == "all" or split_of(r["id"]) == args.errors) and rel.label != r["label"]:
-                why = "; ".join(e["why"] for e in rel.evidence[:2])
-                print(f"{r['id']} gold={r['label']} pred={rel.label} ({rel.score}) [{r.get('kind')}] {why}\n"
-                      f"    A: {r['a']}\n    B: {r['b']}")
+        for name, rows in sets.items():
+            if args.errors not in ("all", name):
+                continue
+            for r, rel in zip(rows, rels[name]):
+                if rel.label != r["label"]:
+                    why = "; ".join(e["why"] for e in rel.evidence[:2])
+                    print(f"{r.get('id')} gold={r['label']} pred={rel.label} ({rel.score}) [{r.get('kind')}] {why}\n"
+                          f"    A: {r['a']}\n    B: {r['b']}")
     return 0
 
 

@@ -63,11 +63,9 @@ def test_for_and_against_the_same_thing_dispute(nlp):
     assert rel(nlp, "The union voted for the strike.", "The union voted for the strike.").label == "supports"
 
 
-@pytest.mark.xfail(strict=True, reason="the noun 'arrest' under 'made' does not line up with the verb "
-                   "'arrested', so no negation signal; the one-sided negation only keeps it from 'supports' "
-                   "(today: unrelated)")
 def test_no_arrest_made_disputes_the_arrest(nlp):
-    # the noun "arrest" under "made" does not line up with the verb "arrested"; the words do
+    # the noun "arrest" under "made" does not line up with the verb "arrested", so the rules find
+    # no negation signal; the pair model reads the negation on one side of two close statements
     r = rel(nlp, "The driver has been arrested for the crash.",
             "No arrest for the crash has been made, a police spokeswoman said.")
     assert r.label == "disputes"
@@ -87,7 +85,7 @@ def test_a_negated_verb_shared_by_long_statements_about_other_things_is_no_dispu
     b = ("He has paid nothing in income taxes for a decade while his companies reported huge losses and "
          "he bought golf courses, she said.")
     r = rel(nlp, a, b)
-    assert r.label == "unrelated" and "share too little" in r.evidence[-1]["why"]
+    assert r.label == "unrelated" and any("share too little" in e["why"] for e in r.evidence)
 
 
 def test_a_terse_denial_of_a_sources_claims_disputes_them(nlp):
@@ -254,8 +252,8 @@ def test_the_tuned_numbers_are_passed_to_the_scorer(nlp):
     b = "The United States had not been granted assurances by Baghdad about the camp."
     assert Thresholds() == Thresholds(dispute_min_overlap=0.35, negation=0.9)
     assert rel(nlp, a, b).label == "disputes"
-    # no overlap reaches 1.01: the negation is set aside, and one side negated is no support
-    assert relate(a, b, nlp=nlp, thresholds=Thresholds(dispute_min_overlap=1.01)).label == "unrelated"
+    # no overlap reaches 1.01: the rule scorer sets the negation aside, and one side negated is no support
+    assert relate(a, b, nlp=nlp, thresholds=Thresholds(dispute_min_overlap=1.01), model=None).label == "unrelated"
     assert relate(a, b, nlp=nlp).score == relate_many([(a, b)], nlp=nlp, thresholds=Thresholds())[0].score
 
 

@@ -38,6 +38,7 @@ MESSAGES = {
                          "(reinstall saidwhat, or run with --engine fast)"),
     "E018": (EXIT_USAGE, "no such engine: {detail}"),
     "E019": (EXIT_USAGE, "cannot train: {detail}"),
+    "E020": (EXIT_USAGE, "the statement model is missing or damaged: {detail} (reinstall saidwhat)"),
     # E1xx: the store, ingest and export (readers.py, store.py, ingest.py, export.py).
     "E101": (EXIT_USAGE, "not a DuckDB database: {detail} (left untouched; pass another --db)"),
     "E102": (EXIT_USAGE, "cannot open the store {detail}"),

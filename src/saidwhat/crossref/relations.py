@@ -13,7 +13,14 @@ from typing import Any, Callable, Protocol
 
 from saidwhat.store.sql import insert_rows, temp_table
 
-MIN_SCORE = 0.5  # relations kept from the detector
+MIN_SCORE = 0.5  # relations kept from the detector (its probability of the label)
+# A store is mostly statements that neither dispute nor support each other, and a dispute listed
+# wrongly costs a reader more than one missed. On real pairs of PolNeAR train (eval/relate-real.jsonl,
+# part train) the pair model alone lists 91 of 350 pairs as disputes at 0.5, 4 of them real; a
+# dispute is therefore kept only when it rests on an act of disputing: a contradiction the rule
+# detector found, a denial cue ("denied", "ruled out"), or a falsity or denial word in a terse
+# statement ("… is a hoax"). There it lists 2, 1 of them real.
+EXPLICIT = frozenset({"rule", "denial cue", "falsity, terse", "denial, terse"})
 BATCH = 2000  # pairs per relate_many call
 
 
@@ -154,15 +161,25 @@ def _detect(todo: list[tuple], detector: Callable, nlp: Any) -> list[tuple]:
     kept: list[tuple] = []
     for i in range(0, len(todo), BATCH):
         chunk = todo[i:i + BATCH]
-        results = detector([{"a": to.text, "b": fr.text, "a_speaker": to.speaker, "b_speaker": fr.speaker}
+        results = detector([{"a": to.text, "b": fr.text, "a_speaker": to.speaker, "b_speaker": fr.speaker,
+                             "a_cue": to.lemma, "b_cue": fr.lemma, "a_stance": to.stance, "b_stance": fr.stance}
                             for to, fr, _, _ in chunk], nlp=nlp)
         for (to, fr, shared, overlap), rel in zip(chunk, results):
             label, score = getattr(rel, "label", None), float(getattr(rel, "score", 0.0))
             if label not in ("disputes", "supports") or score < MIN_SCORE:
                 continue
+            if label == "disputes" and not _explicit(rel):
+                continue
             kind = "denies" if label == "disputes" and (fr.lemma or "").lower() == "deny" else label
             kept.append((fr, to, kind, score, _evidence_doc(rel, label, fr, to, shared, detector), overlap))
     return kept
+
+
+def _explicit(rel: Any) -> bool:
+    """Whether a dispute rests on an act of disputing (:data:`EXPLICIT`). Evidence without a
+    ``kind`` comes from a detector of rules only (``relate_many(..., model=None)``, a caller's own)."""
+    kinds = [e.get("kind", "rule") for e in getattr(rel, "evidence", ()) or () if isinstance(e, dict)]
+    return any(k in EXPLICIT for k in kinds)
 
 
 def relate_pairs(con: Any, pairs: list[tuple], detector: Callable, nlp: Any, table: str,

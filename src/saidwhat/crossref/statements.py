@@ -1,6 +1,10 @@
 """Statements as the relation detector sees them, and their content terms: what is compared for
-each attribution (:func:`statement_of`), and the persisted inverted index of terms that proposes
-which statements to compare (:func:`index_statements`)."""
+each attribution (:func:`statement_of`), and the persisted inverted index of terms and sentence
+embeddings that proposes which statements to compare (:func:`index_statements`).
+
+Only a statement a reader could check is a candidate (:func:`is_candidate`): it has a speaker
+and a few words of prose; a list item, a recipe quantity or a one-word fragment is not.
+"""
 from __future__ import annotations
 
 import re
@@ -64,8 +68,35 @@ def statement_of(text: str, roles: Sequence[Sequence[Sequence[int]] | None],
     return " ".join(p for p in parts if p), None
 
 
+MIN_WORDS = 4  # words of a candidate statement
+MAX_NUMBER_SHARE = 0.34  # a statement more than this share numbers is a list, a table or a recipe
+_WORD = re.compile(r"[^\W\d_][\w'’\-]*|\d[\d.,/]*")
+
+
+def is_candidate(text: str, source: str | None) -> bool:
+    """Whether a statement may be compared with others: a speaker, prose, not a list item."""
+    if not (source or "").strip():
+        return False
+    found = _WORD.findall(text)
+    numbers = sum(1 for w in found if w[0].isdigit())
+    if len(found) - numbers < MIN_WORDS or numbers > MAX_NUMBER_SHARE * len(found):
+        return False
+    return text.count("\n") < 3  # several lines: a list or a table, not one statement
+
+
+def _vectors(texts: list[str]) -> list | None:
+    """Sentence embeddings of the texts, or None when the embedder is not available."""
+    from saidwhat.errors import SaidwhatError
+    try:
+        from saidwhat.relate.embedding import embedder
+        return [v.tolist() for v in embedder().embed(texts)]
+    except (ImportError, SaidwhatError):
+        return None
+
+
 def index_statements(con: Any, article_ids: list[str]) -> int:
-    """Fill crossref_statements and relation_terms for these articles."""
+    """Fill crossref_statements, relation_terms and statement_vectors for these articles (terms
+    and vectors for the candidate statements only)."""
     temp_table(con, "_link_articles", [("article_id", "VARCHAR")], [(a,) for a in article_ids])
     rows = con.execute("""
         SELECT t.article_id, t.id, a.text, t.source_spans, t.cue_spans, t.content_spans,
@@ -74,12 +105,18 @@ def index_statements(con: Any, article_ids: list[str]) -> int:
         FROM attributions t JOIN articles a ON a.id = t.article_id
         JOIN _link_articles l ON l.article_id = t.article_id
         ORDER BY t.article_id, t.id""").fetchall()
-    st_rows, term_rows = [], []
+    st_rows, term_rows, kept = [], [], []
     for aid, tid, text, src, cue, content, s_text, c_text, body, when, sid, stance, lemma in rows:
         stmt, start = statement_of(text, (src, cue, content), (s_text, c_text, body), stance)
         pos = min((int(s) for s, _ in content), default=0) if content else 0
         st_rows.append((aid, tid, pos, start, stmt, when, sid, s_text, stance, lemma))
-        term_rows.extend((term, aid, tid) for term in terms(body))
+        if is_candidate(body or stmt, s_text):
+            term_rows.extend((term, aid, tid) for term in terms(body))
+            kept.append((aid, tid, stmt))
+    vectors = _vectors([t for _, _, t in kept]) if kept else None
+    if vectors is not None:
+        insert_rows(con, "statement_vectors", ["VARCHAR", "VARCHAR", "FLOAT[384]"],
+                    [(aid, tid, vec) for (aid, tid, _), vec in zip(kept, vectors)])
     insert_rows(con, "crossref_statements", ["VARCHAR", "VARCHAR", "INTEGER", "INTEGER", "VARCHAR",
                                              "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR"], st_rows)
     insert_rows(con, "relation_terms", ["VARCHAR", "VARCHAR", "VARCHAR"], term_rows)

@@ -42,6 +42,9 @@ DDL = {
     "crossref_statements": ("article_id VARCHAR NOT NULL, attribution_id VARCHAR NOT NULL, "
                             "pos INTEGER NOT NULL, start INTEGER, text VARCHAR NOT NULL, when_key VARCHAR, "
                             "speaker_id VARCHAR, source_text VARCHAR, stance VARCHAR, cue_lemma VARCHAR"),
+    # The sentence embedding of each candidate statement (relate.embedding; unit length), for
+    # finding statements about the same thing in other words.
+    "statement_vectors": "article_id VARCHAR NOT NULL, attribution_id VARCHAR NOT NULL, vec FLOAT[384] NOT NULL",
     # Inverted index of content terms (the relation candidates' index).
     "relation_terms": "term VARCHAR NOT NULL, article_id VARCHAR NOT NULL, attribution_id VARCHAR NOT NULL",
     # Linked articles; relations_done is false when the relation detector was not available.

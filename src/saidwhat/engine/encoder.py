@@ -14,6 +14,7 @@ import numpy
 from spacy.tokens import Doc
 
 from saidwhat.engine.tagging import FEATURES, LABELS, Encoded, TaggedSpan, encode, spans_of, viterbi
+from saidwhat.engine.runtime import modules, session
 from saidwhat.errors import SaidwhatError
 
 DEFAULT_ENCODER = Path(__file__).parent / "weights" / "encoder"
@@ -25,12 +26,7 @@ class Encoder:
 
     def __init__(self, path: str | Path | None = None, threads: int = 1):
         self.path = Path(path) if path else DEFAULT_ENCODER
-        try:
-            import onnxruntime
-            from tokenizers import Tokenizer
-        except ImportError as exc:
-            raise SaidwhatError("E014", f"the learned engine needs onnxruntime and tokenizers ({exc.name} is "
-                                        "missing): pip install saidwhat, or run with --engine fast") from None
+        onnxruntime, Tokenizer = modules("the learned engine", "pip install saidwhat, or run with --engine fast")
         try:
             meta = json.loads((self.path / "tagger.json").read_text(encoding="utf-8"))
             if tuple(meta["labels"]) != LABELS or tuple(meta["features"]) != FEATURES:
@@ -38,11 +34,7 @@ class Encoder:
             self.tokenizer = Tokenizer.from_file(str(self.path / "tokenizer.json"))
             self.tokenizer.no_padding()  # words are encoded one by one, windows padded here
             self.tokenizer.no_truncation()
-            opts = onnxruntime.SessionOptions()
-            opts.intra_op_num_threads = threads
-            opts.inter_op_num_threads = 1
-            self.session = onnxruntime.InferenceSession(str(self.path / "tagger.onnx"), opts,
-                                                        providers=["CPUExecutionProvider"])
+            self.session = session(onnxruntime, self.path / "tagger.onnx", threads)
         except Exception as exc:  # onnxruntime raises its own classes for a damaged graph
             raise SaidwhatError("E017", f"{self.path} ({exc.__class__.__name__})") from None
         self.meta = meta

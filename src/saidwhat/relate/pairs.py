@@ -2,20 +2,30 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, NamedTuple
 
-Pair = tuple[str, str, str | None, str | None]  # (a, b, a_speaker, b_speaker)
+
+class Pair(NamedTuple):
+    """Two statements, who said each, and how (the reporting verb, or the engine's cue stance)."""
+
+    a: str
+    b: str
+    a_speaker: str | None = None
+    b_speaker: str | None = None
+    a_cue: str | None = None
+    b_cue: str | None = None
+    a_stance: str | None = None
+    b_stance: str | None = None
 
 
 def as_pair(p: Any) -> Pair:
-    """``(a, b)``, ``(a, b, a_speaker, b_speaker)`` or a dict with ``a``, ``b`` (and speakers)."""
+    """``(a, b)``, ``(a, b, a_speaker, b_speaker)`` or a dict with ``a``, ``b`` and any of the other
+    fields of :class:`Pair`."""
     if isinstance(p, dict):
-        return p["a"], p["b"], p.get("a_speaker"), p.get("b_speaker")
+        return Pair(p["a"], p["b"], *(p.get(k) for k in Pair._fields[2:]))
     p = tuple(p)
-    if len(p) == 2:
-        return p[0], p[1], None, None
-    if len(p) == 4:
-        return p[0], p[1], p[2], p[3]
+    if len(p) in (2, 4):
+        return Pair(*p)
     raise ValueError("a pair is (a, b), (a, b, a_speaker, b_speaker) or a dict with 'a' and 'b'")
 
 
@@ -38,7 +48,8 @@ def read_pairs(lines: Iterable[str]) -> Iterator[tuple[int, dict | str]]:
             yield n, "missing " + ", ".join(repr(k) for k in missing)
             continue
         bad = [k for k in ("a", "b") if not isinstance(obj[k], str) or not obj[k].strip()]
-        bad += [k for k in ("a_speaker", "b_speaker") if obj.get(k) is not None and not isinstance(obj[k], str)]
+        bad += [k for k in Pair._fields[2:]
+                if obj.get(k) is not None and not isinstance(obj[k], str)]
         if bad or not isinstance(obj["id"], (str, int)):
             yield n, "bad " + ", ".join(repr(k) for k in bad or ["id"])
             continue
