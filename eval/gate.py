@@ -4,7 +4,8 @@
     python eval/gate.py --shared ../shared --write  # also rewrite eval/last-run.json
 
 Both engines are scored (``--engine`` picks one): ``score.py``'s document metrics on dev, the
-published per-paragraph exact protocol of ``shared/eval/cofenet`` on dev, and the seed article.
+published per-paragraph exact protocol of ``shared/eval/cofenet`` on dev, and the seed article;
+and (unless ``--engine`` is given) the relation detector on its held-out pair sets.
 Floors live in ``eval/floors.json``, per engine, and may only go up. Where the shared data is absent the gate
 says so and exits 0 (a user's fresh clone has no ``../shared``).
 """
@@ -128,6 +129,28 @@ def gate_engine(engine: str, floors: dict, shared: Path, args, failures: list[st
     return out
 
 
+def gate_relate(floors: dict, shared: Path, failures: list[str]) -> dict:
+    """Score the relation detector (``eval/relate_eval.py``): the held-out halves of the written
+    pairs and the held-out real pairs (PolNeAR dev)."""
+    sys.path.insert(0, str(HERE))
+    from relate_eval import DEFAULT, _score, split_of
+    from saidwhat.engine.model import load_base
+    from saidwhat.learn.pairs import real_pairs
+    from saidwhat.relate import relate_many
+
+    rows = [json.loads(line) for line in DEFAULT.read_text(encoding="utf-8").splitlines() if line.strip()]
+    sets = {part: [r for r in rows if split_of(r["id"]) == part] for part in ("test", "holdout", "news")}
+    sets["real_heldout"] = real_pairs(HERE / "relate-real.jsonl", shared, "heldout")
+    nlp, cache, out = load_base(), {}, {}
+    print("Relation detector (disputes / supports / unrelated)")
+    for name, pairs in sets.items():
+        res = _score(pairs, relate_many(pairs, nlp=nlp, cache=cache))["relate"]
+        out[name] = {"disputes_f1": res["disputes"]["f1"], "disputes_precision": res["disputes"]["precision"],
+                     "disputes_recall": res["disputes"]["recall"], "accuracy": res["accuracy"]}
+        check(f"relate {name}", out[name], floors.get(name, {}), failures)
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", default=os.environ.get("SAIDWHAT_SHARED", "../shared"))
@@ -146,6 +169,8 @@ def main() -> int:
     failures: list[str] = []
     results = {engine: gate_engine(engine, floors[engine], shared, args, failures)
                for engine in (args.engine or ("learned", "fast"))}
+    if not args.engine:
+        results["relate"] = gate_relate(floors["relate"], shared, failures)
     if args.write:
         (HERE / "last-run.json").write_text(json.dumps(results, indent=2) + "\n")
     for f in failures:

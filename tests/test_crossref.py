@@ -345,3 +345,32 @@ def test_export_carries_the_cross_article_tables_in_every_format(pipeline, tmp_p
         assert [(int(i), n, list(a)) for i, n, a in got] == [(i, n, list(a)) for i, n, a in want]
         assert not list(out.glob("*.tmp")) and not (out / f"relation_terms.{fmt}").exists()
     assert set(export(str(db), "csv", str(tmp_path / "core"), derived=False)) == set(core)
+
+
+HELICOPTER = "7916ecca969ffdd8f6fc32d171fbe0dd63db40fe4c1d2ade02b1dec5929a162f.html.gz"
+
+
+def test_a_real_page_alone_lists_its_contradiction_with_the_reason_in_words(shared, tmp_path):
+    """Al Jazeera on a US helicopter down in Afghanistan: the Taliban claim they shot it down, the
+    Afghan government has ruled out Taliban involvement. Ingesting that page alone lists it."""
+    from saidwhat.batch import ingest
+
+    page = shared / "eval" / "html-articles" / "html" / HELICOPTER
+    if not page.exists():
+        pytest.skip(f"{page} not found")
+    db = str(tmp_path / "h.duckdb")
+    report = ingest.run([str(page)], db, ingest.Settings(workers=0, progress=False))
+    assert report.failed == 0
+    with open_store(db, read_only=True) as store:
+        table = relations_table(store.con, create=False)
+        rows = store.con.execute(f"""
+            SELECT f.source_text, t.source_text, r.type, r.evidence_json FROM {table} r
+            JOIN crossref_statements f ON f.article_id = r.article_id_from AND f.attribution_id = r.attribution_from
+            JOIN crossref_statements t ON t.article_id = r.article_id_to AND t.attribution_id = r.attribution_to
+            WHERE r.type IN ('disputes', 'denies')""").fetchall()
+    found = [(fr, to, json.loads(ev)) for fr, to, _, ev in rows
+             if "Afghan government" in (fr or "") and "Taliban" in (to or "")]
+    assert found, rows
+    ev = found[0][2]
+    assert "Afghan government denies it: 'ruled out'" in ev["why"]
+    assert ev["from"]["text"].startswith("The Afghan government has ruled out Taliban involvement")

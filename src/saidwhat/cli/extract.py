@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import json
 import re
 import sys
@@ -47,12 +48,17 @@ def register(sub: Any) -> None:
     add_engine(ev)
 
     tr = command(sub, "train", cmd_train, "learn an engine's model from annotated JSONL (PolNeAR train)",
-                 "Learn an engine's model. --engine learned (default) fine-tunes the encoder tagger and "
+                 "Learn a model. --engine learned (default) fine-tunes the encoder tagger and "
                  "writes a directory (tagger.onnx, tokenizer.json, tagger.json); about 10 minutes an epoch "
                  "on 2 CPU cores. --engine fast fits the linear scorers into one weights file (minutes). "
-                 "A fixed seed and a held-out slice of the training articles (never dev) make the result "
-                 "reproducible.", needs=("train", ("sklearn", "torch", "transformers", "onnx")))
-    tr.add_argument("--gold", required=True, help="training articles with attributions (e.g. PolNeAR train)")
+                 "--model embedder exports the statement embedder (a minute); --model pairs fits the "
+                 "dispute/support pair model from --shared (Perspectrum) and the pair sets in eval/ "
+                 "(about 2 minutes). A fixed seed and a held-out slice of the training articles (never "
+                 "dev) make the result reproducible.", needs=("train", ("sklearn", "torch", "transformers", "onnx")))
+    tr.add_argument("--gold", help="training articles with attributions (e.g. PolNeAR train); the engines' models")
+    tr.add_argument("--model", choices=("engine", "embedder", "pairs"), default="engine",
+                    help="what to make: the engine's model (default), the statement embedder, the pair model")
+    tr.add_argument("--shared", help="--model pairs: the shared folder (Perspectrum, PolNeAR for the real pairs)")
     add_output(tr, "PATH", help="where to write (default: the packaged model of that engine)")
     tr.add_argument("--cache", help="directory to keep parsed articles in between runs")
     tr.add_argument("--engine", choices=("learned", "fast"), default="learned", help="which engine's model")
@@ -170,10 +176,35 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_PARTIAL if failed else EXIT_OK
 
 
+def _train_relate(args: argparse.Namespace) -> int:
+    """``--model embedder`` or ``--model pairs``: the parts of the relation detector."""
+    if args.model == "embedder":
+        from saidwhat.learn.embedder import export_embedder
+        from saidwhat.relate.embedding import DEFAULT_EMBEDDER
+
+        export_embedder(Path(args.output) if args.output else DEFAULT_EMBEDDER, log=note)
+        return EXIT_OK
+    from saidwhat.learn.pairs import EVAL, train_pairs
+    from saidwhat.relate.pair_model import DEFAULT_PAIRS
+
+    if not (EVAL / "relate-written.jsonl").is_file():
+        raise SaidwhatError("E019", f"--model pairs reads the pair sets of a checkout's eval/ folder ({EVAL})")
+    shared = Path(args.shared or os.environ.get("SAIDWHAT_SHARED") or "")
+    if not (shared / "data" / "perspectrum" / "pairs.jsonl").is_file():
+        raise SaidwhatError("E019", "--model pairs needs --shared DIR (or SAIDWHAT_SHARED) holding "
+                                    "data/perspectrum/pairs.jsonl and eval/polnear")
+    train_pairs(shared, Path(args.output) if args.output else DEFAULT_PAIRS, log=note)
+    return EXIT_OK
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     from saidwhat.engine.components import DEFAULT_WEIGHTS
     from saidwhat.learn.train import load_examples, save, train
 
+    if args.model != "engine":
+        return _train_relate(args)
+    if not args.gold:
+        raise SaidwhatError("E019", "--gold is needed to train an engine's model")
     if args.epochs < 1:
         raise SaidwhatError("E019", "--epochs must be at least 1")
     examples = load_examples(args.gold, log=note, cache=args.cache)
