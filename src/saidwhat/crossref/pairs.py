@@ -17,8 +17,9 @@ MAX_DF_SHARE = 0.005  # terms in more statements than this share (and MIN_DF_CAP
 MIN_DF_CAP = 50
 POOL = 50  # cross-article statements sharing the rarest terms, ranked by meaning
 ACROSS_COSINE = 0.5  # meaning a cross-article candidate shares at least
-WITHIN_COSINE = 0.3  # ... a same-article candidate sharing a term
-NEAR_COSINE = 0.55  # ... a same-article candidate sharing no term
+# every real dispute listed on a PolNeAR train slice was above these two
+WITHIN_COSINE = 0.4  # ... a same-article candidate sharing a term
+NEAR_COSINE = 0.6  # ... a same-article candidate sharing no term
 
 
 def _new_terms(con: Any) -> None:

@@ -2,9 +2,12 @@
 
 ``relate(a, b)`` compares two short statements (typically the contents of two attributions, from
 one article or from two) and returns a :class:`Relation`: ``disputes``, ``supports`` or
-``unrelated``, a score in [0, 1] and the evidence (character spans in ``a`` and ``b`` and a reason).
-It reads the dependency parse; no model beyond the spaCy pipeline. The word lists are data
-(``lexicon/data/relate_*``, ``pronouns_anaphoric``, ``months``, ``weekdays``).
+``unrelated``, a score in [0, 1] (the pair model's probability of that label) and the evidence
+(character spans in ``a`` and ``b`` and a reason in words). The rule scorer reads the dependency
+parse; the pair model (a softmax regression over named features, ``weights/pairs.json``) weighs
+the rule signals with the surface words of each side and the sentence embeddings of both
+(``weights/embedder``, int8 ONNX); ``model=None`` gives the rule scorer alone. The word lists are
+data (``lexicon/data/relate_*``, ``pronouns_anaphoric``, ``months``, ``weekdays``).
 
 This module is the face; the work is done by modules with one job each (they import each other,
 never this face):
@@ -17,6 +20,9 @@ never this face):
 - ``signals``: one function per signal (negation, for/against, antonym, number, date, role swap,
   denial; and the agreements); ``scoring``: ``compare``, which combines them into a label under
   the tuned numbers of ``thresholds.Thresholds``; ``relation``: Relation, LABELS.
+- ``embedding``: the statement embedder; ``surface``: falsity, denial, negation and hedge words;
+  ``pair_features``: the named features of a pair; ``pair_model``: the learned weights and their fit;
+  ``reasons``: the decision in words.
 - ``api``: ``relate``, ``relate_many`` and the model; ``pairs``: pair shapes, ``read_pairs``.
 
 Limits: English; statements of a sentence or a few; world knowledge beyond the word lists is
