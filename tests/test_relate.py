@@ -271,14 +271,14 @@ def test_the_shared_model_is_the_one_used(nlp, monkeypatch):
 
 # --- the command line, in process
 
-def run_cli(tmp_path, lines: str | None, capsys, nlp, monkeypatch, name="pairs.jsonl"):
+def run_cli(tmp_path, lines: str | None, capsys, nlp, monkeypatch, name="pairs.jsonl", extra=()):
     import saidwhat.relate.api as api
     monkeypatch.setattr(api, "_NLP", nlp)  # the loaded model, not a second load
     path = tmp_path / name
     if lines is not None:
         path.write_text(lines, encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    code = cli_main(["relate", "--pairs", str(path), "-o", str(out)])
+    code = cli_main(["relate", "--pairs", str(path), "-o", str(out), *extra])
     _, err = capsys.readouterr()
     written = [json.loads(l) for l in out.read_text().splitlines()] if out.exists() else None
     return code, written, err
@@ -298,6 +298,15 @@ def test_cli_one_malformed_line_among_good_ones(tmp_path, capsys, nlp, monkeypat
     err_lines = err.strip().splitlines()
     assert len(err_lines) == 2 and "E007" in err and "line 2" in err_lines[0] and "line 4" in err_lines[1]
     assert "Traceback" not in err
+
+
+def test_cli_rules_alone_or_with_the_pair_model(tmp_path, capsys, nlp, monkeypatch):
+    line = json.dumps({"id": "h", "a": "The singer Mara Quell has died.",
+                       "b": "Mara Quell is alive and well, her agent says; the death report was fake"}) + "\n"
+    _, (learned,), _ = run_cli(tmp_path, line, capsys, nlp, monkeypatch)
+    _, (rules,), _ = run_cli(tmp_path, line, capsys, nlp, monkeypatch, extra=["--rules"])
+    assert learned["label"] == "disputes" and all("kind" in e for e in learned["evidence"])
+    assert rules["evidence"] and not any("kind" in e for e in rules["evidence"])  # the rule scorer's own
 
 
 def test_cli_empty_file_exits_0_with_no_output(tmp_path, capsys, nlp, monkeypatch):

@@ -50,6 +50,7 @@ class Stmt:
     entity_id: int | None = None
     entity_name: str | None = None
     claim_id: int | None = None
+    vector: list | None = None  # its sentence embedding (statement_vectors), for the detector
 
     def order(self) -> tuple:
         return (self.when or "9999", self.published or "9999", self.article_id, self.pos)
@@ -97,15 +98,16 @@ def _statements(con: Any, pairs: list[tuple]) -> dict[tuple[str, str], Stmt]:
     for row in con.execute("""
             SELECT s.article_id, s.attribution_id, s.pos, s.start, s.text, s.when_key, s.speaker_id,
                    s.source_text, s.stance, s.cue_lemma, coalesce(CAST(a.published AS VARCHAR), ''),
-                   e.entity_id, en.name, m.claim_id
+                   e.entity_id, en.name, m.claim_id, v.vec
             FROM crossref_statements s JOIN _rel_nodes USING (article_id, attribution_id)
+            LEFT JOIN statement_vectors v ON v.article_id = s.article_id AND v.attribution_id = s.attribution_id
             JOIN articles a ON a.id = s.article_id
             LEFT JOIN attribution_entities e ON e.article_id = s.article_id AND e.attribution_id = s.attribution_id
             LEFT JOIN entities en ON en.id = e.entity_id
             LEFT JOIN claim_members m ON m.article_id = s.article_id AND m.attribution_id = s.attribution_id
             """).fetchall():
         st = Stmt(*row[:11])
-        st.entity_id, st.entity_name, st.claim_id = row[11], row[12], row[13]
+        st.entity_id, st.entity_name, st.claim_id, st.vector = row[11], row[12], row[13], row[14]
         stmts[(st.article_id, st.attribution_id)] = st
     return stmts
 
@@ -163,7 +165,8 @@ def _detect(todo: list[tuple], detector: Callable, nlp: Any) -> list[tuple]:
     for i in range(0, len(todo), BATCH):
         chunk = todo[i:i + BATCH]
         results = detector([{"a": to.text, "b": fr.text, "a_speaker": to.speaker, "b_speaker": fr.speaker,
-                             "a_cue": to.lemma, "b_cue": fr.lemma, "a_stance": to.stance, "b_stance": fr.stance}
+                             "a_cue": to.lemma, "b_cue": fr.lemma, "a_stance": to.stance, "b_stance": fr.stance,
+                             "a_vector": to.vector, "b_vector": fr.vector}
                             for to, fr, _, _ in chunk], nlp=nlp)
         for (to, fr, shared, overlap), rel in zip(chunk, results):
             label, score = getattr(rel, "label", None), float(getattr(rel, "score", 0.0))

@@ -66,18 +66,22 @@ class Analysed:
     """What one pass over the texts of some pairs gives: each text's statement, surface, embedding."""
 
     def __init__(self, items: list[tuple], nlp, cache: dict, batch_size: int, embed: bool):
-        texts = list(dict.fromkeys(t for a, b, sa, sb, *_ in items for t, sp in ((a, sa), (b, sb))
+        texts = list(dict.fromkeys(t for p in items for t, sp in ((p.a, p.a_speaker), (p.b, p.b_speaker))
                                    if (t, sp) not in cache))
         docs = dict(zip(texts, _nlp(nlp).pipe(texts, batch_size=batch_size))) if texts else {}
-        for a, b, sa, sb, *_ in items:
-            for text, speaker in ((a, sa), (b, sb)):
+        for p in items:
+            for text, speaker in ((p.a, p.a_speaker), (p.b, p.b_speaker)):
                 if (text, speaker) not in cache:
                     doc = docs[text]
                     cache[(text, speaker)] = (analyse(doc, speaker), surface(doc))
         self.cache = cache
         vectors = cache.setdefault("_vectors", {})
+        for p in items:  # vectors the caller already has are not computed again
+            for text, vec in ((p.a, p.a_vector), (p.b, p.b_vector)):
+                if vec is not None and text not in vectors:
+                    vectors[text] = numpy.asarray(vec, dtype=numpy.float32)
         if embed:
-            missing = list(dict.fromkeys(t for a, b, *_ in items for t in (a, b) if t not in vectors))
+            missing = list(dict.fromkeys(t for p in items for t in (p.a, p.b) if t not in vectors))
             if missing:
                 from saidwhat.relate.embedding import embedder
                 vectors.update(zip(missing, embedder().embed(missing)))

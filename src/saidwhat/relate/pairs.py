@@ -16,6 +16,8 @@ class Pair(NamedTuple):
     b_cue: str | None = None
     a_stance: str | None = None
     b_stance: str | None = None
+    a_vector: Any = None  # the statement's embedding when the caller has it (a store keeps them)
+    b_vector: Any = None
 
 
 def as_pair(p: Any) -> Pair:
@@ -48,7 +50,7 @@ def read_pairs(lines: Iterable[str]) -> Iterator[tuple[int, dict | str]]:
             yield n, "missing " + ", ".join(repr(k) for k in missing)
             continue
         bad = [k for k in ("a", "b") if not isinstance(obj[k], str) or not obj[k].strip()]
-        bad += [k for k in Pair._fields[2:]
+        bad += [k for k in Pair._fields[2:8]
                 if obj.get(k) is not None and not isinstance(obj[k], str)]
         if bad or not isinstance(obj["id"], (str, int)):
             yield n, "bad " + ", ".join(repr(k) for k in bad or ["id"])
