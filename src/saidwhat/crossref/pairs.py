@@ -40,9 +40,9 @@ def candidates(con: Any, article_ids: list[str], top_k: int) -> list[tuple]:
 
     Same article: statements sharing a content term and at least WITHIN_COSINE of meaning, or
     close in meaning (NEAR_COSINE) with no word in common ("shot down" / "enemy fire"). Other
-    articles: of the POOL statements sharing the rarest terms (terms in more than MAX_DF_SHARE
-    of all statements propose no pair), the ``top_k`` closest in meaning, at least ACROSS_COSINE;
-    statements without a vector (a store linked before embeddings) need MIN_SHARED terms instead.
+    articles: of the POOL statements sharing at least MIN_SHARED of the rarest terms (terms in more
+    than MAX_DF_SHARE of all statements propose no pair), the ``top_k`` closest in meaning, at least
+    ACROSS_COSINE (statements without a vector, in a store linked before embeddings, by rarity).
     """
     temp_table(con, "_link_articles", [("article_id", "VARCHAR")], [(a,) for a in article_ids])
     total = con.execute("SELECT count(*) FROM crossref_statements").fetchone()[0] or 1
@@ -73,7 +73,8 @@ def candidates(con: Any, article_ids: list[str], top_k: int) -> list[tuple]:
                    count(*) AS shared
             FROM (SELECT * FROM _nt WHERE df <= ?) nt
             JOIN relation_terms r ON r.term = nt.term AND r.article_id <> nt.article_id
-            GROUP BY ALL),
+            GROUP BY ALL
+            HAVING count(*) >= ?),
         pool AS (
             SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY a1, t1 ORDER BY score DESC, a2, t2) AS rk
                            FROM hits) WHERE rk <= {POOL}),
@@ -83,7 +84,7 @@ def candidates(con: Any, article_ids: list[str], top_k: int) -> list[tuple]:
             LEFT JOIN statement_vectors v2 ON v2.article_id = p.a2 AND v2.attribution_id = p.t2)
         SELECT a1, t1, a2, t2, shared_terms, score FROM (
             SELECT *, row_number() OVER (PARTITION BY a1, t1 ORDER BY cos DESC NULLS LAST, score DESC, a2, t2) AS k
-            FROM scored WHERE cos >= {ACROSS_COSINE} OR cos IS NULL AND shared >= ?)
+            FROM scored WHERE cos >= {ACROSS_COSINE} OR cos IS NULL)
         WHERE k <= ?""", [n, max_df, MIN_SHARED, top_k]).fetchall()
     seen: dict[tuple, tuple] = {}
     for a1, t1, a2, t2, shared, score in within + across:
